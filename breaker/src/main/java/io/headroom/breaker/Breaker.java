@@ -1,0 +1,183 @@
+package io.headroom.breaker;
+
+import io.headroom.core.Ticker;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A circuit breaker guarding one dependency: it lets calls through while the dependency is healthy,
+ * rejects them at once ({@link BreakerOpenException}) while it is not, and lets a few trial calls
+ * through after a growing wait to find out whether it has recovered.
+ *
+ * <pre>{@code
+ * Breaker payments = registry.breaker("payments", BreakerPreset.PAYMENT_API);
+ * Receipt r = payments.call(() -> psp.charge(order));                 // throws when open
+ * Page p = db.call(() -> dao.page(q), failure -> Page.empty());       // fallback instead
+ *
+ * // allocation-free hooks for hot paths, e.g. around a Redis future:
+ * if (!redis.tryAcquirePermission()) return miss();
+ * long start = ticker.read();
+ * future.whenComplete((v, e) -> {
+ *   long took = ticker.read() - start;
+ *   if (e == null) redis.onSuccess(took); else redis.onError(took, e);
+ * });
+ * }</pre>
+ *
+ * <h2>Fallbacks</h2>
+ *
+ * A fallback runs when the call is not permitted (it receives the {@link BreakerOpenException}) or
+ * when the call throws an exception that counts as a failure or is ignored (it receives that
+ * exception, which may be the dependency's own timeout). An exception that the configuration
+ * classifies as a success, such as a SQL constraint violation for {@link BreakerPreset#DATABASE},
+ * is rethrown instead: the dependency answered and the caller must see the answer. Errors such as
+ * {@link OutOfMemoryError} are always rethrown.
+ *
+ * <p><b>Non-idempotent calls</b> ({@link BreakerPreset#PAYMENT_API}): a fallback must never report
+ * success for a call that may have reached the dependency. A timeout or a dropped connection does
+ * not mean the charge failed; the fallback should answer "pending" or "unknown" and leave the
+ * outcome to reconciliation (an idempotency key and a status query), or rethrow. Only a {@link
+ * BreakerOpenException} proves the call was never sent.
+ *
+ * <h2>Time</h2>
+ *
+ * Durations are measured with the injected {@link Ticker}. A breaker does not impose a timeout of
+ * its own: protected calls must carry theirs (JDBC query timeout, Redis command timeout, HTTP read
+ * timeout). A breaker moves from open to half-open on the first call after the wait (no background
+ * thread), so {@link #state()} can read {@code OPEN} after the wait until traffic arrives.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Breaker {
+
+  /**
+   * A standalone breaker with no metrics, the system ticker and no listener. Prefer a {@link
+   * BreakerRegistry}, which adds metrics, settings overrides and snapshots.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is blank
+   */
+  static Breaker of(String name, BreakerPreset preset) {
+    return of(name, preset.config());
+  }
+
+  /**
+   * A standalone breaker with the given configuration, no metrics and the system ticker.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is blank
+   */
+  static Breaker of(String name, BreakerConfig config) {
+    return new DefaultBreaker(name, config, Ticker.system(), BreakerListener.NOOP);
+  }
+
+  /** The breaker's name, used in metrics tags, settings keys and exceptions. */
+  String name();
+
+  /** The preset this breaker's configuration derives from. */
+  BreakerPreset preset();
+
+  /** The configuration the breaker was built with (settings overrides applied). */
+  BreakerConfig config();
+
+  /**
+   * Runs {@code supplier} if permitted and records its outcome.
+   *
+   * @return what {@code supplier} returned
+   * @throws BreakerOpenException (stackless) if the breaker does not permit the call
+   * @throws RuntimeException whatever {@code supplier} threw, unchanged
+   */
+  <T extends @Nullable Object> T call(Supplier<? extends T> supplier);
+
+  /**
+   * Runs {@code supplier} if permitted and records its outcome; on rejection or failure returns
+   * what {@code fallback} makes of the {@link BreakerOpenException} or the failure.
+   *
+   * @return the supplier's value, or the fallback's
+   * @throws RuntimeException an exception classified as success (the dependency answered), or
+   *     whatever {@code fallback} threw
+   */
+  <T extends @Nullable Object> T call(
+      Supplier<? extends T> supplier, Function<? super Throwable, ? extends T> fallback);
+
+  /**
+   * Runs {@code runnable} if permitted and records its outcome.
+   *
+   * @throws BreakerOpenException (stackless) if the breaker does not permit the call
+   * @throws RuntimeException whatever {@code runnable} threw, unchanged
+   */
+  void run(Runnable runnable);
+
+  /**
+   * Runs {@code runnable} if permitted; on rejection or failure passes the {@link
+   * BreakerOpenException} or the failure to {@code fallback}.
+   *
+   * @throws RuntimeException an exception classified as success, or whatever {@code fallback} threw
+   */
+  void run(Runnable runnable, Consumer<? super Throwable> fallback);
+
+  /**
+   * Starts {@code supplier}'s asynchronous work if permitted and records its outcome when the stage
+   * completes. Never throws: a rejection, or an exception thrown by {@code supplier} itself,
+   * becomes a failed stage.
+   *
+   * @return a stage that completes like the supplier's, or fails with {@link BreakerOpenException}
+   */
+  <T extends @Nullable Object> CompletionStage<T> callAsync(
+      Supplier<? extends CompletionStage<T>> supplier);
+
+  /**
+   * Like {@link #callAsync(Supplier)}, recovering a rejection or failure with {@code fallback}
+   * (which receives the unwrapped cause).
+   *
+   * @return a stage with the supplier's value or the fallback's
+   */
+  <T extends @Nullable Object> CompletionStage<T> callAsync(
+      Supplier<? extends CompletionStage<T>> supplier,
+      Function<? super Throwable, ? extends T> fallback);
+
+  /**
+   * Asks to make a call; allocation-free. Every {@code true} must be followed by exactly one of
+   * {@link #onSuccess}, {@link #onError} or {@link #releasePermission}.
+   *
+   * @return {@code false} if the breaker is open (counted as a not-permitted call)
+   */
+  boolean tryAcquirePermission();
+
+  /**
+   * Records a permitted call that succeeded; allocation-free.
+   *
+   * @param durationNanos how long it took, read from the same ticker as the breaker's
+   */
+  void onSuccess(long durationNanos);
+
+  /**
+   * Records a permitted call that failed, applying the classification: ignored exceptions release
+   * the permission, exceptions not recorded as failures count as successes. {@code
+   * CompletionException} and {@code ExecutionException} are unwrapped first.
+   *
+   * @param durationNanos how long it took
+   * @param error what it threw
+   */
+  void onError(long durationNanos, Throwable error);
+
+  /** Gives back a permission whose call was abandoned without an outcome (e.g. cancelled). */
+  void releasePermission();
+
+  /** The current state. */
+  BreakerState state();
+
+  /** A point-in-time view of the state and the sliding window. */
+  BreakerSnapshot snapshot();
+
+  /** Opens the breaker and keeps it open until {@link #reset()} (an operator's switch). */
+  void forceOpen();
+
+  /** Disables the breaker (every call permitted, nothing recorded) until {@link #reset()}. */
+  void disable();
+
+  /** Closes the breaker and forgets every recorded outcome and backoff. */
+  void reset();
+}
