@@ -1,0 +1,340 @@
+package io.headroom.idgen;
+
+import io.headroom.core.Checks;
+import io.headroom.core.Settings;
+import io.headroom.core.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything an {@link IdGenerator} is built from. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * IdGeneratorConfig config = IdGeneratorConfig.builder()
+ *     .workerIdProvider(WorkerIdProvider.fromEnvironment())
+ *     .layout(IdLayout.DEFAULT.withEpoch(Instant.parse("2025-01-01T00:00:00Z")))
+ *     .clockBackwardsPolicy(ClockBackwardsPolicy.waitUpTo(Duration.ofMillis(10)))
+ *     .meterRegistry(registry)
+ *     .build();
+ * }</pre>
+ */
+public final class IdGeneratorConfig {
+
+  /** Setting for the layout, {@code timestampBits/workerBits/sequenceBits} such as 41/10/12. */
+  public static final String LAYOUT_KEY = "HEADROOM_IDGEN_LAYOUT";
+
+  /** Setting for the custom epoch, an ISO-8601 instant such as 2024-01-01T00:00:00Z. */
+  public static final String EPOCH_KEY = "HEADROOM_IDGEN_EPOCH";
+
+  /** Setting for {@link ClockBackwardsPolicy#maxWait()}, such as 5ms. */
+  public static final String CLOCK_BACKWARDS_MAX_WAIT_KEY =
+      "HEADROOM_IDGEN_CLOCK_BACKWARDS_MAX_WAIT";
+
+  /** Setting for {@link Builder#wallClockCheckInterval(Duration)}, such as 1s. */
+  public static final String WALL_CLOCK_CHECK_INTERVAL_KEY =
+      "HEADROOM_IDGEN_WALL_CLOCK_CHECK_INTERVAL";
+
+  /** The default interval between comparisons of the monotonic clock with the wall clock. */
+  public static final Duration DEFAULT_WALL_CLOCK_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+  private final String name;
+  private final IdLayout layout;
+  private final WorkerIdProvider workerIdProvider;
+  private final ClockBackwardsPolicy clockBackwardsPolicy;
+  private final Duration wallClockCheckInterval;
+  private final Ticker ticker;
+  private final InstantSource instantSource;
+  private final MeterRegistry meterRegistry;
+  private final Runnable spinWait;
+
+  private IdGeneratorConfig(Builder b, WorkerIdProvider workerIdProvider) {
+    this.name = b.name;
+    this.layout = b.layout;
+    this.workerIdProvider = workerIdProvider;
+    this.clockBackwardsPolicy = b.clockBackwardsPolicy;
+    this.wallClockCheckInterval = b.wallClockCheckInterval;
+    this.ticker = b.ticker;
+    this.instantSource = b.instantSource;
+    this.meterRegistry = b.meterRegistry;
+    this.spinWait = b.spinWait;
+  }
+
+  /** A builder with the defaults: layout {@link IdLayout#DEFAULT}, no worker ID provider yet. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder filled from settings: {@value #LAYOUT_KEY}, {@value #EPOCH_KEY}, {@value
+   * #CLOCK_BACKWARDS_MAX_WAIT_KEY}, {@value #WALL_CLOCK_CHECK_INTERVAL_KEY}, and the worker ID from
+   * {@value WorkerIdProvider#WORKER_ID_KEY} (read when the generator is built).
+   *
+   * @throws NullPointerException if {@code settings} is null
+   * @throws io.headroom.core.SettingsException naming the key if a value cannot be used
+   */
+  public static Builder from(Settings settings) {
+    Checks.notNull(settings, "settings");
+    Builder b = builder().workerIdProvider(WorkerIdProvider.fromSettings(settings));
+    Instant epoch = IdLayout.DEFAULT_EPOCH;
+    Optional<String> epochText = settings.get(EPOCH_KEY);
+    if (epochText.isPresent()) {
+      try {
+        epoch = Instant.parse(epochText.get());
+      } catch (DateTimeParseException e) {
+        throw settings.invalid(
+            EPOCH_KEY,
+            epochText.get(),
+            "expected an ISO-8601 instant such as 2024-01-01T00:00:00Z");
+      }
+    }
+    IdLayout layout = IdLayout.DEFAULT.withEpoch(epoch);
+    Optional<String> layoutText = settings.get(LAYOUT_KEY);
+    if (layoutText.isPresent()) {
+      layout = parseLayout(settings, layoutText.get(), epoch);
+    }
+    b.layout(layout);
+    Duration maxWait =
+        settings.getDuration(CLOCK_BACKWARDS_MAX_WAIT_KEY, ClockBackwardsPolicy.DEFAULT.maxWait());
+    try {
+      b.clockBackwardsPolicy(ClockBackwardsPolicy.waitUpTo(maxWait));
+    } catch (IllegalArgumentException e) {
+      throw settings.invalid(
+          CLOCK_BACKWARDS_MAX_WAIT_KEY, maxWait.toString(), String.valueOf(e.getMessage()));
+    }
+    Duration interval =
+        settings.getDuration(WALL_CLOCK_CHECK_INTERVAL_KEY, DEFAULT_WALL_CLOCK_CHECK_INTERVAL);
+    if (interval.isZero()) {
+      throw settings.invalid(WALL_CLOCK_CHECK_INTERVAL_KEY, interval.toString(), "must be > 0");
+    }
+    return b.wallClockCheckInterval(interval);
+  }
+
+  private static IdLayout parseLayout(Settings settings, String text, Instant epoch) {
+    String[] parts = text.split("/", -1);
+    if (parts.length != 3) {
+      throw settings.invalid(
+          LAYOUT_KEY, text, "expected timestampBits/workerBits/sequenceBits such as 41/10/12");
+    }
+    try {
+      return IdLayout.of(
+          Integer.parseInt(parts[0].trim()),
+          Integer.parseInt(parts[1].trim()),
+          Integer.parseInt(parts[2].trim()),
+          epoch);
+    } catch (NumberFormatException e) {
+      throw settings.invalid(
+          LAYOUT_KEY, text, "expected timestampBits/workerBits/sequenceBits such as 41/10/12");
+    } catch (IllegalArgumentException e) {
+      throw settings.invalid(LAYOUT_KEY, text, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** A builder holding this configuration. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.layout = layout;
+    b.workerIdProvider = workerIdProvider;
+    b.clockBackwardsPolicy = clockBackwardsPolicy;
+    b.wallClockCheckInterval = wallClockCheckInterval;
+    b.ticker = ticker;
+    b.instantSource = instantSource;
+    b.meterRegistry = meterRegistry;
+    b.spinWait = spinWait;
+    return b;
+  }
+
+  /** The generator's name, used as the {@code name} tag of its meters. */
+  public String name() {
+    return name;
+  }
+
+  /** The bit layout and epoch. */
+  public IdLayout layout() {
+    return layout;
+  }
+
+  /** Where the worker ID comes from. */
+  public WorkerIdProvider workerIdProvider() {
+    return workerIdProvider;
+  }
+
+  /** What happens when the wall clock steps back. */
+  public ClockBackwardsPolicy clockBackwardsPolicy() {
+    return clockBackwardsPolicy;
+  }
+
+  /** How often the monotonic clock is compared with the wall clock. */
+  public Duration wallClockCheckInterval() {
+    return wallClockCheckInterval;
+  }
+
+  /** The monotonic clock that advances time between wall-clock checks. */
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** The wall clock that anchors the monotonic clock. */
+  public InstantSource instantSource() {
+    return instantSource;
+  }
+
+  /** Where the meters go. */
+  public MeterRegistry meterRegistry() {
+    return meterRegistry;
+  }
+
+  Runnable spinWait() {
+    return spinWait;
+  }
+
+  @Override
+  public String toString() {
+    return "IdGeneratorConfig{name="
+        + name
+        + ", layout="
+        + layout
+        + ", workerIdProvider="
+        + workerIdProvider
+        + ", clockBackwardsPolicy="
+        + clockBackwardsPolicy
+        + ", wallClockCheckInterval="
+        + wallClockCheckInterval
+        + "}";
+  }
+
+  /** Builds an {@link IdGeneratorConfig}. Not thread-safe. */
+  public static final class Builder {
+    private String name = "default";
+    private IdLayout layout = IdLayout.DEFAULT;
+    private @Nullable WorkerIdProvider workerIdProvider;
+    private ClockBackwardsPolicy clockBackwardsPolicy = ClockBackwardsPolicy.DEFAULT;
+    private Duration wallClockCheckInterval = DEFAULT_WALL_CLOCK_CHECK_INTERVAL;
+    private Ticker ticker = Ticker.system();
+    private InstantSource instantSource = InstantSource.system();
+    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    private Runnable spinWait = Thread::onSpinWait;
+
+    private Builder() {}
+
+    /**
+     * Names the generator (the {@code name} tag of its meters); default {@code "default"}.
+     *
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public Builder name(String name) {
+      this.name = Checks.notBlank(name, "name");
+      return this;
+    }
+
+    /**
+     * Sets the bit layout and epoch; default {@link IdLayout#DEFAULT}.
+     *
+     * @throws NullPointerException if {@code layout} is null
+     */
+    public Builder layout(IdLayout layout) {
+      this.layout = Checks.notNull(layout, "layout");
+      return this;
+    }
+
+    /**
+     * Sets where the worker ID comes from; required.
+     *
+     * @throws NullPointerException if {@code provider} is null
+     */
+    public Builder workerIdProvider(WorkerIdProvider provider) {
+      this.workerIdProvider = Checks.notNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * Uses a fixed worker ID; same as {@code workerIdProvider(WorkerIdProvider.fixed(workerId))}.
+     *
+     * @throws IllegalArgumentException if {@code workerId} is negative
+     */
+    public Builder workerId(long workerId) {
+      return workerIdProvider(WorkerIdProvider.fixed(workerId));
+    }
+
+    /**
+     * Sets what happens when the wall clock steps back; default {@link
+     * ClockBackwardsPolicy#DEFAULT} (wait up to 5 ms).
+     *
+     * @throws NullPointerException if {@code policy} is null
+     */
+    public Builder clockBackwardsPolicy(ClockBackwardsPolicy policy) {
+      this.clockBackwardsPolicy = Checks.notNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets how often the monotonic clock is compared with the wall clock to notice steps; default 1
+     * s.
+     *
+     * @throws IllegalArgumentException if {@code interval} is not positive
+     */
+    public Builder wallClockCheckInterval(Duration interval) {
+      this.wallClockCheckInterval = Checks.positive(interval, "interval");
+      return this;
+    }
+
+    /**
+     * Sets the monotonic clock; default {@link Ticker#system()}.
+     *
+     * @throws NullPointerException if {@code ticker} is null
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Checks.notNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Sets the wall clock; default {@link InstantSource#system()}.
+     *
+     * @throws NullPointerException if {@code instantSource} is null
+     */
+    public Builder instantSource(InstantSource instantSource) {
+      this.instantSource = Checks.notNull(instantSource, "instantSource");
+      return this;
+    }
+
+    /**
+     * Sets the meter registry; default {@link Metrics#globalRegistry}.
+     *
+     * @throws NullPointerException if {@code registry} is null
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Checks.notNull(registry, "registry");
+      return this;
+    }
+
+    /** Test hook: what a caller does on each turn of a wait loop; default onSpinWait. */
+    Builder spinWait(Runnable spinWait) {
+      this.spinWait = Checks.notNull(spinWait, "spinWait");
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @throws IllegalStateException if no worker ID provider was set, if the epoch is in the future
+     *     by the configured wall clock, or if the layout leaves fewer than {@link
+     *     IdLayout#MIN_YEARS_LEFT} years before its timestamp overflows (the message says how many)
+     */
+    public IdGeneratorConfig build() {
+      layout.checkUsableAt(instantSource.instant());
+      WorkerIdProvider provider = workerIdProvider;
+      Checks.state(
+          provider != null,
+          "workerIdProvider is required: WorkerIdProvider.fixed(n), fromEnvironment()"
+              + " (HEADROOM_WORKER_ID) or a RedisWorkerIdProvider");
+      return new IdGeneratorConfig(this, Checks.notNull(provider, "workerIdProvider"));
+    }
+  }
+}
