@@ -1,0 +1,5 @@
+/** Tests of the health module. */
+@NullMarked
+package io.headroom.health;
+
+import org.jspecify.annotations.NullMarked;
