@@ -124,8 +124,11 @@ final class DefaultBreaker implements Breaker {
     boolean permitted = cb.tryAcquirePermission();
     if (!permitted) {
       notPermittedCalls.increment();
+      observe();
+    } else if (observed != CircuitBreaker.State.CLOSED) {
+      // Acquiring can move OPEN to HALF_OPEN; a permitted call on a closed breaker changes nothing.
+      observe();
     }
-    observe();
     return permitted;
   }
 
