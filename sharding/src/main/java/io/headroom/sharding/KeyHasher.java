@@ -38,8 +38,16 @@ public interface KeyHasher<K> {
    * Hashes strings: FNV-1a over the UTF-16 code units, then {@link #mix64(long)}. Equal strings
    * hash equally on every JVM; no bytes are allocated.
    */
-  static KeyHasher<CharSequence> strings() {
+  static KeyHasher<String> strings() {
     return Hashes.STRINGS;
+  }
+
+  /**
+   * Hashes any {@link CharSequence} exactly as {@link #strings()} hashes the equal string (for keys
+   * held in a {@code StringBuilder} or a {@code CharBuffer}).
+   */
+  static KeyHasher<CharSequence> charSequences() {
+    return Hashes.CHAR_SEQUENCES;
   }
 
   /** Hashes byte arrays: FNV-1a over the bytes, then {@link #mix64(long)}. */
@@ -83,15 +91,17 @@ final class Hashes {
 
   static final KeyHasher<Long> LONGS = KeyHasher::mix64;
 
-  static final KeyHasher<CharSequence> STRINGS =
-      s -> {
-        long h = FNV_OFFSET;
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-          h = (h ^ s.charAt(i)) * FNV_PRIME;
-        }
-        return KeyHasher.mix64(h ^ n);
-      };
+  static final KeyHasher<CharSequence> CHAR_SEQUENCES = Hashes::chars;
+  static final KeyHasher<String> STRINGS = Hashes::chars;
+
+  static long chars(CharSequence s) {
+    long h = FNV_OFFSET;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      h = (h ^ s.charAt(i)) * FNV_PRIME;
+    }
+    return KeyHasher.mix64(h ^ n);
+  }
 
   static final KeyHasher<byte[]> BYTES =
       b -> {
