@@ -1,6 +1,7 @@
 package io.headroom.idgen;
 
 import io.headroom.core.Checks;
+import io.headroom.core.Settings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * characters.
  *
  * <pre>{@code
- * ShortCodes codes = ShortCodes.withSecret(System.getenv("HEADROOM_SHORTCODE_SECRET"));
+ * ShortCodes codes = ShortCodes.fromSettings(Settings.fromEnvironment()); // HEADROOM_IDGEN_SHORTCODE_SECRET
  * String code = codes.encode(id);          // "3kTMd9QzXbE"
  * long back = codes.decode(code);          // id
  * }</pre>
@@ -50,6 +51,19 @@ public final class ShortCodes {
     for (int i = 1; i <= ROUNDS; i++) {
       roundKeys[i - 1] = mix64(seed0 + i * GOLDEN) ^ mix64(seed1 - i * GOLDEN);
     }
+  }
+
+  /** The setting {@link #fromSettings(Settings)} reads: the secret the key is derived from. */
+  public static final String SECRET_KEY = "HEADROOM_IDGEN_SHORTCODE_SECRET";
+
+  /**
+   * Codes scrambled with the secret in {@value #SECRET_KEY}; same as {@link #withSecret(String)}.
+   * There is no default: a built-in key would be public.
+   *
+   * @throws io.headroom.core.SettingsException naming the key if it is absent
+   */
+  public static ShortCodes fromSettings(Settings settings) {
+    return withSecret(Checks.notNull(settings, "settings").require(SECRET_KEY));
   }
 
   /** Codes scrambled with a 64-bit key. */

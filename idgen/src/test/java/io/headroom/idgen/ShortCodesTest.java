@@ -3,8 +3,11 @@ package io.headroom.idgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headroom.core.Settings;
+import io.headroom.core.SettingsException;
 import java.math.BigInteger;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,18 @@ class ShortCodesTest {
         .isEqualTo(secret.encode(99));
     assertThat(secret.decode(secret.encode(99))).isEqualTo(99);
     assertThat(secret.toString()).doesNotContain("horse");
+  }
+
+  @Test
+  void readsTheSecretFromSettingsAndRequiresIt() {
+    ShortCodes fromSettings =
+        ShortCodes.fromSettings(
+            Settings.of(Map.of("HEADROOM_IDGEN_SHORTCODE_SECRET", "correct horse battery staple")));
+    assertThat(fromSettings.encode(99))
+        .isEqualTo(ShortCodes.withSecret("correct horse battery staple").encode(99));
+    assertThatThrownBy(() -> ShortCodes.fromSettings(Settings.empty()))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_IDGEN_SHORTCODE_SECRET");
   }
 
   @Test
