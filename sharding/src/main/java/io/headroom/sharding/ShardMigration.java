@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  *     .table("links", "code", rs -> rs.getString("code"))
  *     .build();
  * m.run();
+ * // after a crash past the switch, in a new process:
+ * ShardMigration.builder(shards, next).from(previous).table(...).build().run();
  * }</pre>
  *
  * <p>A small helper, not an online migration: writes to the moving buckets must be paused from the
@@ -95,7 +98,17 @@ public final class ShardMigration<K> {
 
   private ShardMigration(Builder<K> b) {
     this.shards = b.shards;
-    this.from = b.shards.topology();
+    Topology current = b.shards.topology();
+    if (b.from != null) {
+      this.from = b.from;
+    } else {
+      Checks.state(
+          current.version() < b.target.version(),
+          "the data source already routes by v%s; pass from(previousTopology) to resume a"
+              + " migration after its switch",
+          current.version());
+      this.from = current;
+    }
     this.to = b.target;
     this.plan = ReshardPlan.between(from, to);
     this.tables = List.copyOf(b.tables);
@@ -388,6 +401,7 @@ public final class ShardMigration<K> {
     private final Topology target;
     private final List<Table<K>> tables = new ArrayList<>();
     private int batchSize = 500;
+    private @Nullable Topology from;
 
     private Builder(ShardedDataSource<K> shards, Topology target) {
       this.shards = shards;
@@ -413,6 +427,15 @@ public final class ShardMigration<K> {
     }
 
     /**
+     * The topology the migration started from; by default the data source's current one. Needed
+     * only to resume after the switch, when the data source already routes by the target.
+     */
+    public Builder<K> from(Topology previous) {
+      this.from = Checks.notNull(previous, "previous");
+      return this;
+    }
+
+    /**
      * Rows inserted per transaction on the target; default 500.
      *
      * @throws IllegalArgumentException if not positive
@@ -425,7 +448,8 @@ public final class ShardMigration<K> {
     /**
      * Plans the migration against the data source's current topology.
      *
-     * @throws IllegalStateException if no table was added
+     * @throws IllegalStateException if no table was added, or the data source already routes by the
+     *     target and {@link #from(Topology)} was not given
      * @throws IllegalArgumentException if the target cannot follow the current topology
      */
     public ShardMigration<K> build() {
