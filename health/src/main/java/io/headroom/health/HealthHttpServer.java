@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.headroom.core.Checks;
 import io.headroom.core.Settings;
+import io.headroom.core.internal.SuppressForbidden;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * in microseconds. Requests whose headers exceed {@value #MAX_HEADER_BYTES} bytes answer 431; the
  * JDK server itself drops connections beyond its own, larger limits. Thread-safe.
  */
+@SuppressForbidden(
+    "com.sun.net.httpserver is the exported, supported API of the jdk.httpserver module")
 public final class HealthHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthHttpServer.class);
 
