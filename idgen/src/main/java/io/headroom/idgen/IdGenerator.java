@@ -17,7 +17,7 @@ package io.headroom.idgen;
  * {@link io.headroom.core.Ticker}, anchored to the wall clock and re-checked periodically; see
  * {@link ClockBackwardsPolicy} for steps back.
  *
- * <p>Thread-safe and lock-free, except that a caller may spin while the sequence is exhausted or
+ * <p>Thread-safe: callers take a short lock; a caller may spin while the sequence is exhausted or
  * the clock is behind.
  */
 public interface IdGenerator extends AutoCloseable {
