@@ -37,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface HealthRegistry {
 
-  /** A builder with the defaults: system time, no drain delay beyond 5s, no shutdown hook. */
+  /** A builder with the defaults: system time, background checks, 5s drain delay, no hook. */
   static Builder builder() {
     return new Builder();
   }

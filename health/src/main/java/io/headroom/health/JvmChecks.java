@@ -8,6 +8,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -137,7 +138,7 @@ public final class JvmChecks {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     return CheckConfig.builder("deadlocks", () -> evaluateDeadlocks(threads))
         .groups(HealthGroup.LIVENESS)
-        .interval(java.time.Duration.ofSeconds(30))
+        .interval(Duration.ofSeconds(30))
         .failureThreshold(1);
   }
 
