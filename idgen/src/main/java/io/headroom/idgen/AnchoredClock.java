@@ -45,14 +45,19 @@ final class AnchoredClock {
     this.anchor = new Anchor(wallNanos(), t, t + checkIntervalNanos);
   }
 
-  /** Milliseconds since the epoch now; re-checks the wall clock when a check is due. */
-  long millis() {
+  /** Nanoseconds since the epoch now; re-checks the wall clock when a check is due. */
+  long nanos() {
     long t = ticker.read();
     Anchor a = anchor;
     if (t - a.due >= 0) {
       a = recheck(t);
     }
-    return Math.floorDiv(a.wallNanos + (t - a.ticks), 1_000_000L);
+    return a.wallNanos + (t - a.ticks);
+  }
+
+  /** Milliseconds since the epoch now. */
+  long millis() {
+    return Math.floorDiv(nanos(), 1_000_000L);
   }
 
   /** The size of the last step back noticed, in nanoseconds; 0 if none. */

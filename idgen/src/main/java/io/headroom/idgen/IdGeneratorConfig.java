@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +53,7 @@ public final class IdGeneratorConfig {
   private final Ticker ticker;
   private final InstantSource instantSource;
   private final MeterRegistry meterRegistry;
-  private final Runnable spinWait;
+  private final LongConsumer pause;
 
   private IdGeneratorConfig(Builder b, WorkerIdProvider workerIdProvider) {
     this.name = b.name;
@@ -62,7 +64,7 @@ public final class IdGeneratorConfig {
     this.ticker = b.ticker;
     this.instantSource = b.instantSource;
     this.meterRegistry = b.meterRegistry;
-    this.spinWait = b.spinWait;
+    this.pause = b.pause;
   }
 
   /** A builder with the defaults: layout {@link IdLayout#DEFAULT}, no worker ID provider yet. */
@@ -135,6 +137,20 @@ public final class IdGeneratorConfig {
     }
   }
 
+  /**
+   * Waits part of {@code nanosLeft}: parks while more than 200 us are left, waking early enough for
+   * the timer slack, and spins for the rest. Parking instead of spinning through the idle part of
+   * an exhausted millisecond leaves the core to other threads, and the scheduler favours a thread
+   * that slept when it wakes, just as the next millisecond starts.
+   */
+  static void pauseBriefly(long nanosLeft) {
+    if (nanosLeft > 200_000L) {
+      LockSupport.parkNanos(nanosLeft - 120_000L);
+    } else {
+      Thread.onSpinWait();
+    }
+  }
+
   /** A builder holding this configuration. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -146,7 +162,7 @@ public final class IdGeneratorConfig {
     b.ticker = ticker;
     b.instantSource = instantSource;
     b.meterRegistry = meterRegistry;
-    b.spinWait = spinWait;
+    b.pause = pause;
     return b;
   }
 
@@ -190,8 +206,8 @@ public final class IdGeneratorConfig {
     return meterRegistry;
   }
 
-  Runnable spinWait() {
-    return spinWait;
+  LongConsumer pause() {
+    return pause;
   }
 
   @Override
@@ -219,7 +235,7 @@ public final class IdGeneratorConfig {
     private Ticker ticker = Ticker.system();
     private InstantSource instantSource = InstantSource.system();
     private MeterRegistry meterRegistry = Metrics.globalRegistry;
-    private Runnable spinWait = Thread::onSpinWait;
+    private LongConsumer pause = IdGeneratorConfig::pauseBriefly;
 
     private Builder() {}
 
@@ -314,9 +330,12 @@ public final class IdGeneratorConfig {
       return this;
     }
 
-    /** Test hook: what a caller does on each turn of a wait loop; default onSpinWait. */
-    Builder spinWait(Runnable spinWait) {
-      this.spinWait = Checks.notNull(spinWait, "spinWait");
+    /**
+     * Test hook: what a caller does on each turn of a wait loop, given the nanoseconds left until
+     * the millisecond it waits for; default {@link #pauseBriefly(long)}.
+     */
+    Builder spinWait(LongConsumer pause) {
+      this.pause = Checks.notNull(pause, "pause");
       return this;
     }
 

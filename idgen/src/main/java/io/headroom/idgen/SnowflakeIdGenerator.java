@@ -4,6 +4,7 @@ import io.headroom.core.Checks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.function.LongConsumer;
 
 /**
  * The Snowflake generator. The state is one long, {@code millis << sequenceBits | sequence},
@@ -24,7 +25,7 @@ final class SnowflakeIdGenerator implements IdGenerator {
   private final long maxTimestamp;
   private final long maxWaitMillis;
   private final Duration maxWait;
-  private final Runnable spinWait;
+  private final LongConsumer pause;
   private final Counter sequenceExhausted;
   private final Counter clockWaits;
   private final Object lock = new Object();
@@ -40,7 +41,7 @@ final class SnowflakeIdGenerator implements IdGenerator {
     this.maxTimestamp = layout.maxTimestamp();
     this.maxWait = config.clockBackwardsPolicy().maxWait();
     this.maxWaitMillis = maxWait.toMillis();
-    this.spinWait = config.spinWait();
+    this.pause = config.pause();
     MeterRegistry registry = config.meterRegistry();
     String name = config.name();
     Counter backwards =
@@ -102,7 +103,8 @@ final class SnowflakeIdGenerator implements IdGenerator {
     boolean waitedForSequence = false;
     while (true) {
       long prev = state;
-      long now = clock.millis();
+      long nowNanos = clock.nanos();
+      long now = Math.floorDiv(nowNanos, 1_000_000L);
       long prevMillis = prev >> sequenceBits;
       long next;
       if (now > prevMillis) {
@@ -116,7 +118,7 @@ final class SnowflakeIdGenerator implements IdGenerator {
             waitedForSequence = true;
             sequenceExhausted.increment();
           }
-          spinWait.run();
+          pause.accept((prevMillis + 1) * 1_000_000L - nowNanos);
           continue;
         }
         next = prev + 1;
@@ -130,7 +132,7 @@ final class SnowflakeIdGenerator implements IdGenerator {
           waitedForClock = true;
           clockWaits.increment();
         }
-        spinWait.run();
+        pause.accept(prevMillis * 1_000_000L - nowNanos);
         continue;
       }
       state = next;

@@ -11,6 +11,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +25,7 @@ class IdGeneratorTest {
   private final FakeTicker time = new FakeTicker(Instant.parse("2025-06-01T00:00:00Z"));
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AtomicInteger spins = new AtomicInteger();
+  private final List<Long> hints = new CopyOnWriteArrayList<>();
 
   private IdGeneratorConfig.Builder fakeTime() {
     return IdGeneratorConfig.builder()
@@ -31,7 +33,7 @@ class IdGeneratorTest {
         .ticker(time)
         .instantSource(time)
         .meterRegistry(registry)
-        .spinWait(spins::incrementAndGet);
+        .spinWait(nanos -> spins.incrementAndGet());
   }
 
   private double counter(String name) {
@@ -82,8 +84,9 @@ class IdGeneratorTest {
           IdGenerator.create(
               fakeTime()
                   .spinWait(
-                      () -> {
+                      nanos -> {
                         spins.incrementAndGet();
+                        hints.add(nanos);
                         time.advance(250, TimeUnit.MICROSECONDS);
                       })
                   .workerId(6)
@@ -93,6 +96,7 @@ class IdGeneratorTest {
       }
       long after = spinning.nextId();
       assertThat(spins).hasValue(4);
+      assertThat(hints).containsExactly(1_000_000L, 750_000L, 500_000L, 250_000L);
       assertThat(spinning.decompose(after)).isEqualTo(new IdParts(time.instant(), 6, 0));
       assertThat(spinning.decompose(after).timestamp())
           .isEqualTo(ids.decompose(last).timestamp().plusMillis(1));
@@ -109,8 +113,9 @@ class IdGeneratorTest {
         fakeTime()
             .instantSource(wall)
             .spinWait(
-                () -> {
+                nanos -> {
                   spins.incrementAndGet();
+                  hints.add(nanos);
                   time.advance(500, TimeUnit.MICROSECONDS);
                 })
             .build();
@@ -124,6 +129,7 @@ class IdGeneratorTest {
 
       assertThat(after).isGreaterThan(before);
       assertThat(spins).hasValue(4); // wall 997 ms -> 999 ms in 0.5 ms spins
+      assertThat(hints).containsExactly(2_000_000L, 1_500_000L, 1_000_000L, 500_000L);
       assertThat(ids.decompose(after).timestamp()).isEqualTo(ids.decompose(before).timestamp());
       assertThat(ids.decompose(after).sequence()).isEqualTo(1);
       assertThat(counter("idgen.clock.backwards")).isEqualTo(1.0);
