@@ -12,8 +12,9 @@ import java.util.function.Function;
 
 /**
  * Registers a breaker's meters once, under resilience4j-micrometer's names and tags so existing
- * dashboards work. Calls and rejections are function meters over the breaker's {@link LongAdder}s:
- * the hot path only adds to an adder, and Micrometer reads the sums at scrape time.
+ * dashboards work. Calls and rejections are function meters over the breaker's {@link CallCounters}
+ * and {@link LongAdder}s: the hot path only bumps per-thread counters, and Micrometer reads the
+ * sums at scrape time.
  */
 final class BreakerMeters {
   static final String PREFIX = "resilience4j.circuitbreaker";
@@ -66,14 +67,13 @@ final class BreakerMeters {
         .strongReference(true)
         .register(registry);
 
-    timer(registry, b, "successful", b.successfulCalls, b.successfulNanos, "successful calls");
-    timer(registry, b, "failed", b.failedCalls, b.failedNanos, "failed calls");
+    timer(registry, b, "successful", CallCounters.SUCCESSFUL, "successful calls");
+    timer(registry, b, "failed", CallCounters.FAILED, "failed calls");
     timer(
         registry,
         b,
         "ignored",
-        b.ignoredCalls,
-        b.ignoredNanos,
+        CallCounters.IGNORED,
         "calls which failed but the exception was ignored");
     FunctionCounter.builder(NOT_PERMITTED_CALLS, b.notPermittedCalls, LongAdder::sum)
         .description("Total number of not permitted calls")
@@ -111,14 +111,9 @@ final class BreakerMeters {
   }
 
   private static void timer(
-      MeterRegistry registry,
-      DefaultBreaker b,
-      String kind,
-      LongAdder count,
-      LongAdder nanos,
-      String what) {
+      MeterRegistry registry, DefaultBreaker b, String kind, int slot, String what) {
     FunctionTimer.builder(
-            CALLS, b, x -> count.sum(), x -> (double) nanos.sum(), TimeUnit.NANOSECONDS)
+            CALLS, b.calls, c -> c.count(slot), c -> (double) c.nanos(slot), TimeUnit.NANOSECONDS)
         .description("Total number of " + what)
         .tag("name", b.name())
         .tag("kind", kind)

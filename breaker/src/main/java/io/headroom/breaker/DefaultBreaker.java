@@ -43,12 +43,7 @@ final class DefaultBreaker implements Breaker {
   private final FailureCountWindow countRule;
 
   // Counters behind the meters (function meters read them at scrape time).
-  final LongAdder successfulCalls = new LongAdder();
-  final LongAdder successfulNanos = new LongAdder();
-  final LongAdder failedCalls = new LongAdder();
-  final LongAdder failedNanos = new LongAdder();
-  final LongAdder ignoredCalls = new LongAdder();
-  final LongAdder ignoredNanos = new LongAdder();
+  final CallCounters calls = new CallCounters();
   final LongAdder notPermittedCalls = new LongAdder();
   final LongAdder[] fallbackCalls = {
     new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
@@ -136,8 +131,7 @@ final class DefaultBreaker implements Breaker {
   public void onSuccess(long durationNanos) {
     long d = Math.max(0, durationNanos);
     cb.onSuccess(d, TimeUnit.NANOSECONDS);
-    successfulCalls.increment();
-    successfulNanos.add(d);
+    calls.record(CallCounters.SUCCESSFUL, d);
     observe();
   }
 
@@ -148,19 +142,16 @@ final class DefaultBreaker implements Breaker {
     switch (classify(t)) {
       case IGNORED -> {
         cb.releasePermission();
-        ignoredCalls.increment();
-        ignoredNanos.add(d);
+        calls.record(CallCounters.IGNORED, d);
       }
       case FAILURE -> {
         cb.onError(d, TimeUnit.NANOSECONDS, t);
-        failedCalls.increment();
-        failedNanos.add(d);
+        calls.record(CallCounters.FAILED, d);
         applyCountRule();
       }
       case SUCCESS -> {
         cb.onSuccess(d, TimeUnit.NANOSECONDS);
-        successfulCalls.increment();
-        successfulNanos.add(d);
+        calls.record(CallCounters.SUCCESSFUL, d);
       }
     }
     observe();
