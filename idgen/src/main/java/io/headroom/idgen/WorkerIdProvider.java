@@ -10,7 +10,7 @@ import io.headroom.core.Settings;
  * <pre>{@code
  * WorkerIdProvider.fixed(7)                      // you guarantee uniqueness (one per StatefulSet pod)
  * WorkerIdProvider.fromEnvironment()             // HEADROOM_WORKER_ID
- * RedisWorkerIdProvider.create(connector, cfg)   // leased in Redis (io.headroom.idgen.redis)
+ * // leased in Redis: io.headroom.idgen.redis.RedisWorkerIdProvider (needs headroom-redis)
  * }</pre>
  *
  * <p>There is deliberately no provider deriving the ID from a MAC or IP address: containers get

@@ -32,12 +32,9 @@ import java.util.concurrent.TimeUnit;
  *       previous holder has either re-taken its own ID or stopped.
  * </ul>
  *
- * <pre>{@code
- * RedisConnector redis = RedisConnector.create(RedisSettings.from(Settings.fromEnvironment()).build());
- * IdGenerator ids = IdGenerator.create(IdGeneratorConfig.builder()
- *     .workerIdProvider(RedisWorkerIdProvider.create(redis, RedisWorkerIdConfig.builder().build()))
- *     .build());
- * }</pre>
+ * <p>Not usable yet: the Redis-backed store and the public factory {@code create(RedisConnector,
+ * RedisWorkerIdConfig)} wait for {@code headroom-redis}; the lease logic runs on a package-private
+ * {@link LeaseStore}.
  *
  * <p>Thread-safe. Each lease renews on its own daemon thread, stopped by {@code close()}.
  */
