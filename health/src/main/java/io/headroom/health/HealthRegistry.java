@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * <pre>{@code
  * HealthRegistry health = HealthRegistry.builder().settings(Settings.fromEnvironment()).build();
  * health.register(JvmChecks.deadlocks());
- * health.register(RedisChecks.ping(redis));
+ * health.register(DataSourceChecks.connection("db", dataSource));
  * health.register(pool);                       // closed on shutdown, in reverse order
  * HealthHttpServer server = HealthHttpServer.start(HealthEndpoints.builder(health).build(), 8081);
  * health.markStarted();                        // startup and readiness may now answer 200
