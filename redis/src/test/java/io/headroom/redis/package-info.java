@@ -1,0 +1,4 @@
+@NullMarked
+package io.headroom.redis;
+
+import org.jspecify.annotations.NullMarked;
