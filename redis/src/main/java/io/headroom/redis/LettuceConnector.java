@@ -1,6 +1,7 @@
 package io.headroom.redis;
 
 import io.headroom.core.Checks;
+import io.headroom.core.internal.Redaction;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
@@ -198,7 +199,9 @@ final class LettuceConnector implements RedisConnector {
   @SuppressWarnings("unchecked")
   private CompletableFuture<StatefulConnection<String, byte[]>> openCommandConnection() {
     if (client instanceof RedisClusterClient c) {
-      return c.connectAsync(CODEC)
+      return c.refreshPartitionsAsync()
+          .toCompletableFuture()
+          .thenCompose(ignored -> c.connectAsync(CODEC))
           .thenApply(x -> (StatefulConnection<String, byte[]>) (StatefulConnection<?, ?>) x);
     }
     RedisURI uri = Checks.notNull(standaloneUri, "standaloneUri");
@@ -293,7 +296,23 @@ final class LettuceConnector implements RedisConnector {
     while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
-    return t == null ? "unknown error" : t.getClass().getSimpleName() + ": " + t.getMessage();
+    if (t == null) {
+      return "unknown error";
+    }
+    StringBuilder sb =
+        new StringBuilder(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != t) {
+      sb.append(" (cause: ")
+          .append(root.getClass().getSimpleName())
+          .append(": ")
+          .append(root.getMessage())
+          .append(')');
+    }
+    return Redaction.maskUri(sb.toString());
   }
 
   @Override
@@ -493,7 +512,9 @@ final class LettuceConnector implements RedisConnector {
   @SuppressWarnings("unchecked")
   private CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> openPubSub() {
     if (client instanceof RedisClusterClient c) {
-      return c.connectPubSubAsync(CODEC)
+      return c.refreshPartitionsAsync()
+          .toCompletableFuture()
+          .thenCompose(ignored -> c.connectPubSubAsync(CODEC))
           .thenApply(
               x -> (StatefulRedisPubSubConnection<String, byte[]>) (StatefulConnection<?, ?>) x);
     }

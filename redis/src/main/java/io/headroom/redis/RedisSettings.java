@@ -303,8 +303,11 @@ public final class RedisSettings {
       } catch (NumberFormatException e) {
         throw new SettingsException(key, masked, "database must be a number, not '" + db + "'");
       }
-      if (n < 0 || (!allowDb && n != 0)) {
+      if (n < 0) {
         throw new SettingsException(key, masked, "database must be >= 0");
+      }
+      if (!allowDb && n != 0) {
+        throw new SettingsException(key, masked, "Redis Cluster has only database 0");
       }
     }
     String withPort =
