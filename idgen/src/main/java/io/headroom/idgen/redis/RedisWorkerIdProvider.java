@@ -5,6 +5,7 @@ import io.headroom.core.Ticker;
 import io.headroom.idgen.NoWorkerIdAvailableException;
 import io.headroom.idgen.WorkerIdProvider;
 import io.headroom.idgen.WorkerLease;
+import io.headroom.redis.RedisConnector;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -32,16 +33,36 @@ import java.util.concurrent.TimeUnit;
  *       previous holder has either re-taken its own ID or stopped.
  * </ul>
  *
- * <p>Not usable yet: the Redis-backed store and the public factory {@code create(RedisConnector,
- * RedisWorkerIdConfig)} wait for {@code headroom-redis}; the lease logic runs on a package-private
- * {@link LeaseStore}.
+ * <pre>{@code
+ * RedisConnector redis = RedisConnector.create(RedisSettings.from(env));
+ * IdGenerator ids = IdGenerator.create(IdGeneratorConfig.from(env)
+ *     .workerIdProvider(RedisWorkerIdProvider.create(redis, RedisWorkerIdConfig.from(env).build()))
+ *     .build());   // leases a worker ID now; ids.close() releases it
+ * }</pre>
  *
- * <p>Thread-safe. Each lease renews on its own daemon thread, stopped by {@code close()}.
+ * <p>Every Redis call is bounded by the connector's command timeout ({@link
+ * io.headroom.redis.RedisSettings#commandTimeout()}); a renewal that fails or times out counts as
+ * not renewed. Keys are {@code {idgen:<namespace>}:worker:<id>} and {@code
+ * {idgen:<namespace>}:since}, all under one hash tag, so it works on Redis Cluster too.
+ *
+ * <p>Thread-safe. Each lease renews on its own daemon thread, stopped by {@code close()}. The
+ * connector is not closed by the provider or its leases: close it after the generators.
  */
 public final class RedisWorkerIdProvider implements WorkerIdProvider {
   private final LeaseStore store;
   private final RedisWorkerIdConfig config;
   private final LeaseMeters meters;
+
+  /**
+   * A provider leasing worker IDs of {@code config}'s namespace through {@code redis}.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public static RedisWorkerIdProvider create(RedisConnector redis, RedisWorkerIdConfig config) {
+    Checks.notNull(redis, "redis");
+    Checks.notNull(config, "config");
+    return new RedisWorkerIdProvider(new RedisLeaseStore(redis, config.namespace()), config);
+  }
 
   RedisWorkerIdProvider(LeaseStore store, RedisWorkerIdConfig config) {
     this.store = Checks.notNull(store, "store");
