@@ -1,0 +1,4 @@
+@NullMarked
+package io.headroom.archtest;
+
+import org.jspecify.annotations.NullMarked;
