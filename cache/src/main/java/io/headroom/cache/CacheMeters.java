@@ -39,6 +39,7 @@ final class CacheMeters {
       gets(registry, name, "l1", "miss", l1Misses);
       Gauge.builder("cache.size", size, s -> s.getAsLong())
           .tag("cache", name)
+          .strongReference(true)
           .description("Estimated number of entries in L1")
           .register(registry);
     }

@@ -200,7 +200,6 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
           Caffeine.newBuilder()
               .maximumSize(b.localMaxSize)
               .ticker(caffeineTicker)
-              .executor(b.executor)
               .expireAfter(new EntryExpiry<K, V>())
               .evictionListener(
                   (@Nullable K k,

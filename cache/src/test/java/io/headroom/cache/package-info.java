@@ -1,0 +1,4 @@
+@NullMarked
+package io.headroom.cache;
+
+import org.jspecify.annotations.NullMarked;
