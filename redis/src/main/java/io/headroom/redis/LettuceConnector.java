@@ -95,7 +95,9 @@ final class LettuceConnector implements RedisConnector {
     List<RedisURI> uris = new ArrayList<>();
     for (String endpoint : settings.endpoints()) {
       RedisURI u = RedisURI.create(endpoint);
-      u.setTimeout(settings.commandTimeout());
+      // the handshake (HELLO, AUTH, SELECT, CLIENT SETNAME) is bounded like a connect, not a
+      // command
+      u.setTimeout(settings.connectTimeout().plus(settings.commandTimeout()));
       settings.clientName().ifPresent(u::setClientName);
       uris.add(u);
     }
