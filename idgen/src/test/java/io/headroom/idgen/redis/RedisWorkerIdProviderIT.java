@@ -270,6 +270,18 @@ class RedisWorkerIdProviderIT {
   }
 
   @Test
+  void failsAtStartWithTheRedisErrorWhenRedisIsDown() {
+    RedisConnector c = connector();
+    RedisWorkerIdProvider provider = RedisWorkerIdProvider.create(c, config().build());
+    redis.stop();
+    assertThatThrownBy(() -> provider.acquire(1023))
+        .isInstanceOf(NoWorkerIdAvailableException.class)
+        .hasMessageStartingWith(
+            "could not lease a worker ID in namespace '" + namespace + "' from Redis: ")
+        .hasCauseInstanceOf(RedisException.class);
+  }
+
+  @Test
   void releaseKeepsACooldownThenAnotherProviderReclaimsTheId() {
     RedisConnector c = connector();
     establishedNamespace(c);
