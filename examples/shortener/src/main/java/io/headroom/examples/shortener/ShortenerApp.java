@@ -20,6 +20,10 @@ import io.headroom.health.JvmChecks;
 import io.headroom.idgen.IdGenerator;
 import io.headroom.idgen.IdGeneratorConfig;
 import io.headroom.idgen.ShortCodes;
+import io.headroom.ratelimit.Decision;
+import io.headroom.ratelimit.RateLimitHeaders;
+import io.headroom.ratelimit.RateLimitPreset;
+import io.headroom.ratelimit.RateLimiter;
 import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisSettings;
 import io.headroom.sharding.KeyHasher;
@@ -51,7 +55,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
@@ -236,7 +239,7 @@ public final class ShortenerApp implements AutoCloseable {
 
       LinkCache cache = Seams.cache(config, settings, redis, breakers, meters, b.ticker);
       opened.add(cache);
-      CreateLimiter limiter = Seams.limiter(config, settings, redis, breakers, meters, b.ticker);
+      CreateLimiter limiter = Seams.limiter(settings, redis, breakers, meters, b.ticker);
       opened.add(limiter);
       AccessCounts counts = new AccessCounts(store, config.countFlushInterval, meters);
       opened.add(counts);
@@ -311,6 +314,9 @@ public final class ShortenerApp implements AutoCloseable {
       if (config.embeddedShards) {
         Path dir = config.dataDir;
         defaults.put(ShortenerConfig.SHARDS, h2Url(dir, "shard0") + "," + h2Url(dir, "shard1"));
+        // Opening an H2 file database (recovery, first page reads) can take seconds on a busy
+        // machine; a PostgreSQL pool keeps the module's 2s default.
+        defaults.put("HEADROOM_SHARDS_CONNECTION_TIMEOUT", "10s");
       }
       defaults.put("HEADROOM_WORKER_ID", "0");
       if (!raw.contains(ShortCodes.SECRET_KEY)) {
@@ -404,7 +410,7 @@ public final class ShortenerApp implements AutoCloseable {
       this.clients = clients;
       this.loader = store::find;
       this.created =
-          Counter.builder("shortener.links.created").description("links created").register(meters);
+          Counter.builder("shortener.urls.shortened").description("links created").register(meters);
       this.redirected = redirects(meters, "found");
       this.notFound = redirects(meters, "not_found");
       this.expired = redirects(meters, "expired");
@@ -452,7 +458,7 @@ public final class ShortenerApp implements AutoCloseable {
                   ctx,
                   new ProblemException(
                       e.getStatus(),
-                      "http-" + e.getStatus(),
+                      e.getStatus() == 404 ? "not-found" : "http-" + e.getStatus(),
                       reason(e.getStatus()),
                       String.valueOf(e.getMessage()))));
       app.exception(
@@ -701,6 +707,9 @@ public final class ShortenerApp implements AutoCloseable {
 
   /** Chooses the cache and limiter implementations. */
   static final class Seams {
+    /** The limiter's name: its settings are {@code HEADROOM_RATELIMIT_CREATE_*}. */
+    static final String LIMITER_NAME = "create";
+
     private Seams() {}
 
     static LinkCache cache(
@@ -714,16 +723,31 @@ public final class ShortenerApp implements AutoCloseable {
     }
 
     static CreateLimiter limiter(
-        ShortenerConfig config,
         Settings settings,
         @Nullable RedisConnector redis,
         BreakerRegistry breakers,
         PrometheusMeterRegistry meters,
         Ticker ticker) {
-      return InterimSeams.fixedWindow(
-          config.createLimit,
-          TimeUnit.MILLISECONDS.toNanos(config.createLimitPeriod.toMillis()),
-          ticker);
+      RateLimiter.Builder b =
+          RateLimiter.builder(LIMITER_NAME)
+              .preset(RateLimitPreset.WRITE)
+              .breakerRegistry(breakers)
+              .meterRegistry(meters)
+              .ticker(ticker);
+      if (redis != null) {
+        b.redis(redis);
+      }
+      RateLimiter limiter = b.settings(settings).build();
+      return client -> {
+        Decision d = limiter.tryAcquire(client);
+        Map<String, String> headers = RateLimitHeaders.of(d);
+        return switch (d.reason()) {
+          case DENIED, COST_EXCEEDS_LIMIT ->
+              new CreateLimiter.Verdict(CreateLimiter.Outcome.LIMITED, headers);
+          case UNAVAILABLE -> new CreateLimiter.Verdict(CreateLimiter.Outcome.UNAVAILABLE, headers);
+          default -> new CreateLimiter.Verdict(CreateLimiter.Outcome.ALLOWED, headers);
+        };
+      };
     }
   }
 }

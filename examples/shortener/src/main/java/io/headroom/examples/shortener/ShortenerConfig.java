@@ -18,9 +18,6 @@ final class ShortenerConfig {
   static final String BASE_URL = "SHORTENER_BASE_URL";
   static final String DATA_DIR = "SHORTENER_DATA_DIR";
   static final String TRUSTED_PROXIES = "SHORTENER_TRUSTED_PROXIES";
-  static final String CREATE_LIMIT = "SHORTENER_CREATE_LIMIT";
-  static final String CREATE_LIMIT_PERIOD = "SHORTENER_CREATE_LIMIT_PERIOD";
-  static final String LIMIT_FAILURE_POLICY = "SHORTENER_LIMIT_FAILURE_POLICY";
   static final String MAX_EXPIRES_IN = "SHORTENER_MAX_EXPIRES_IN_SECONDS";
   static final String CACHE_TTL = "SHORTENER_CACHE_TTL";
   static final String CACHE_NEGATIVE_TTL = "SHORTENER_CACHE_NEGATIVE_TTL";
@@ -34,9 +31,6 @@ final class ShortenerConfig {
   final Optional<String> baseUrl;
   final Path dataDir;
   final Set<String> trustedProxies;
-  final int createLimit;
-  final Duration createLimitPeriod;
-  final String limitFailurePolicy;
   final long maxExpiresInSeconds;
   final Duration cacheTtl;
   final Duration cacheNegativeTtl;
@@ -66,15 +60,6 @@ final class ShortenerConfig {
       }
     }
     trustedProxies = Set.copyOf(proxies);
-    createLimit = s.getInt(CREATE_LIMIT, 20);
-    if (createLimit < 1) {
-      throw s.invalid(CREATE_LIMIT, Integer.toString(createLimit), "must be >= 1");
-    }
-    createLimitPeriod = s.getDuration(CREATE_LIMIT_PERIOD, Duration.ofMinutes(1));
-    if (createLimitPeriod.toMillis() < 1) {
-      throw s.invalid(CREATE_LIMIT_PERIOD, createLimitPeriod.toString(), "must be >= 1ms");
-    }
-    limitFailurePolicy = s.getString(LIMIT_FAILURE_POLICY, "local-fallback");
     maxExpiresInSeconds = s.getLong(MAX_EXPIRES_IN, 10L * 365 * 24 * 3600);
     if (maxExpiresInSeconds < 1) {
       throw s.invalid(MAX_EXPIRES_IN, Long.toString(maxExpiresInSeconds), "must be >= 1");

@@ -1,0 +1,4 @@
+@NullMarked
+package io.headroom.examples.shortener;
+
+import org.jspecify.annotations.NullMarked;
