@@ -79,6 +79,8 @@ class OptionalDependenciesTest {
           .isInstanceOf(ClassNotFoundException.class);
       assertThatThrownBy(() -> isolated.loadClass("io.headroom.breaker.BreakerRegistry"))
           .isInstanceOf(ClassNotFoundException.class);
+      assertThatThrownBy(() -> isolated.loadClass("io.headroom.redis.RedisConnector"))
+          .isInstanceOf(ClassNotFoundException.class);
 
       Callable<?> scenario =
           (Callable<?>)
