@@ -241,9 +241,9 @@ class RedisWorkerIdProviderIT {
                     > renewed);
     // Every successful renewal so far was sent before this point, so no key can outlive
     // stoppedAt + TTL: the generator must stop before that.
+    assertThat(ids.nextId()).isPositive();
     long stoppedAt = ticker.read();
-    redis.stop();
-    assertThat(ids.nextId()).isPositive(); // renewed a moment ago: still safely held
+    redis.stop(); // SIGKILL: the connection drops, renewals are rejected at once from now on
 
     await()
         .atMost(TTL)
