@@ -62,13 +62,13 @@ final class LocalEngine {
     while (true) {
       Entry e = entries.get(key);
       if (e == null) {
+        if (entries.size() >= maxKeys) {
+          sweep(now, true);
+        }
         Entry fresh = new Entry(newBuckets());
         e = entries.putIfAbsent(key, fresh);
         if (e == null) {
           e = fresh;
-          if (entries.size() > maxKeys) {
-            sweep(now, true);
-          }
         }
       }
       synchronized (e) {
@@ -108,13 +108,13 @@ final class LocalEngine {
         Map.Entry<String, Entry> me = it.next();
         Entry e = me.getValue();
         synchronized (e) {
-          if (e.fullAt - now <= 0) {
+          if (e.fullAt != Long.MAX_VALUE && e.fullAt - now <= 0) {
             e.retired = true;
             entries.remove(me.getKey(), e);
           }
         }
       }
-      if (full && entries.size() > maxKeys) {
+      if (full && entries.size() >= maxKeys) {
         int target = (int) (maxKeys * 0.9);
         for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
             it.hasNext() && entries.size() > target; ) {
@@ -134,7 +134,7 @@ final class LocalEngine {
   /** One key's buckets; guarded by its own monitor. */
   private final class Entry {
     private final Bucket[] buckets;
-    private long fullAt;
+    private long fullAt = Long.MAX_VALUE; // not yet decided: never swept as full
     private boolean retired;
 
     Entry(Bucket[] buckets) {

@@ -1,0 +1,102 @@
+package io.headroom.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headroom.testkit.FakeTicker;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LocalRateLimiterTest extends RateLimiterContract {
+  private final FakeTicker ticker = new FakeTicker();
+
+  @Override
+  RateLimiter.Builder builder(String name) {
+    return RateLimiter.builder(name).ticker(ticker);
+  }
+
+  @Override
+  Decision awaitAllowed(RateLimiter limiter, String key, Duration retryAfter) {
+    ticker.advance(retryAfter.minusNanos(1));
+    assertThat(limiter.tryAcquire(key).allowed()).as("allowed before retryAfter").isFalse();
+    ticker.advance(Duration.ofNanos(1));
+    return limiter.tryAcquire(key);
+  }
+
+  @Test
+  void refillsOnePermitPerEmissionInterval() {
+    RateLimiter limiter = builder("interval").limits(Limit.perMinute(5)).build();
+    for (int i = 0; i < 5; i++) {
+      assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+    }
+    assertThat(limiter.tryAcquire("k").allowed()).isFalse();
+    ticker.advance(Duration.ofSeconds(12));
+    assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+    assertThat(limiter.tryAcquire("k").allowed()).isFalse();
+    ticker.advance(Duration.ofSeconds(24));
+    assertThat(limiter.tryAcquire("k", 2).allowed()).isTrue();
+    assertThat(limiter.tryAcquire("k").allowed()).isFalse();
+  }
+
+  @Test
+  void neverBurstsAboveTheLimitAfterLongIdleness() {
+    RateLimiter limiter = builder("idle").limits(Limit.perMinute(5)).build();
+    limiter.tryAcquire("k");
+    ticker.advance(Duration.ofHours(3));
+    int allowed = 0;
+    for (int i = 0; i < 20; i++) {
+      allowed += limiter.tryAcquire("k").allowed() ? 1 : 0;
+    }
+    assertThat(allowed).isEqualTo(5);
+  }
+
+  @Test
+  void noDoubleBurstAcrossAWindowBoundary() {
+    // a fixed window would allow 5 at 0:59 and 5 more at 1:00; continuous refill allows 1
+    RateLimiter limiter = builder("boundary").limits(Limit.perMinute(5)).build();
+    ticker.advance(Duration.ofSeconds(59));
+    for (int i = 0; i < 5; i++) {
+      assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+    }
+    ticker.advance(Duration.ofSeconds(1));
+    assertThat(limiter.tryAcquire("k").allowed()).isFalse();
+    ticker.advance(Duration.ofSeconds(11));
+    assertThat(limiter.tryAcquire("k").allowed()).isTrue();
+  }
+
+  @Test
+  void retryAfterIsExactToTheNanosecond() {
+    RateLimiter limiter = builder("exact-wait").limits(Limit.of(3, Duration.ofSeconds(1))).build();
+    limiter.tryAcquire("k", 3);
+    Decision d = limiter.tryAcquire("k", 2);
+    // 333334 us per permit (rounded up): two permits
+    assertThat(d.retryAfter()).isEqualTo(Duration.ofNanos(2 * 333_334_000L));
+    ticker.advance(d.retryAfter().minusNanos(1));
+    assertThat(limiter.tryAcquire("k", 2).allowed()).isFalse();
+    ticker.advance(Duration.ofNanos(1));
+    assertThat(limiter.tryAcquire("k", 2).allowed()).isTrue();
+  }
+
+  @Test
+  void sweepDropsOnlyFullBuckets() {
+    RateLimiter limiter = builder("sweep").limits(Limit.perMinute(2)).build();
+    LocalEngine engine = ((LocalRateLimiter) limiter).engine();
+    limiter.tryAcquire("idle");
+    ticker.advance(Duration.ofSeconds(40));
+    limiter.tryAcquire("busy");
+    limiter.tryAcquire("busy");
+    ticker.advance(Duration.ofSeconds(1));
+    engine.sweep(ticker.read(), false);
+    assertThat(engine.size()).as("idle is full again, busy is not").isEqualTo(1);
+    assertThat(limiter.tryAcquire("busy").allowed()).as("busy kept its usage").isFalse();
+  }
+
+  @Test
+  void boundsTheNumberOfKeys() {
+    RateLimiter limiter = builder("bounded").limits(Limit.perHour(10)).maxLocalKeys(1000).build();
+    LocalEngine engine = ((LocalRateLimiter) limiter).engine();
+    for (int i = 0; i < 5000; i++) {
+      limiter.tryAcquire("user:" + i);
+    }
+    assertThat(engine.size()).isLessThanOrEqualTo(1000);
+  }
+}

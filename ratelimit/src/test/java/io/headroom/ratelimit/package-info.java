@@ -1,0 +1,4 @@
+@NullMarked
+package io.headroom.ratelimit;
+
+import org.jspecify.annotations.NullMarked;
