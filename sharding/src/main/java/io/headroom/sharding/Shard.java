@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -140,6 +142,14 @@ final class Shard implements AutoCloseable {
         p.evictIdle();
       }
       p.breaker.onError(ticker.read() - start, e);
+      if (isConnectionLoss(e)) {
+        throw new ShardUnavailableException(
+            name,
+            p.role,
+            "the connection was lost during the call (a write may or may not have been applied): "
+                + e.getMessage(),
+            e);
+      }
       throw new ShardSqlException(name, p.role, e);
     } catch (RuntimeException | Error e) {
       closeQuietly(c);
@@ -245,6 +255,24 @@ final class Shard implements AutoCloseable {
     String state = e.getSQLState();
     return state != null
         && (state.startsWith("22") || state.startsWith("23") || state.startsWith("42"));
+  }
+
+  /**
+   * Whether {@code e} says the database went away rather than rejected the work: a connection
+   * exception (SQLState class 08, or the JDBC connection exception types), or PostgreSQL's
+   * administrator or crash shutdown and "cannot connect now" (57P01, 57P02, 57P03).
+   */
+  static boolean isConnectionLoss(SQLException e) {
+    if (e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException) {
+      return true;
+    }
+    String state = e.getSQLState();
+    return state != null
+        && (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03"));
   }
 
   @Override

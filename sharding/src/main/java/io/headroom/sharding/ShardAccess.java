@@ -27,9 +27,10 @@ public interface ShardAccess {
    * token, if any).
    *
    * @return what {@code work} returned
-   * @throws ShardUnavailableException if the primary's breaker is open or no connection came within
-   *     the connection timeout
-   * @throws ShardSqlException if {@code work} threw a {@link java.sql.SQLException}
+   * @throws ShardUnavailableException if the primary's breaker is open, no connection came within
+   *     the connection timeout, or the connection was lost during the work (SQLState class 08; the
+   *     write may then have been applied or not)
+   * @throws ShardSqlException if {@code work} threw any other {@link java.sql.SQLException}
    */
   <T> T write(SqlWork<T> work);
 

@@ -4,9 +4,10 @@ import io.headroom.core.HeadroomException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A shard cannot serve the call: its primary's breaker is open or no connection could be had within
- * the connection timeout. Other shards are unaffected. Stackless (it is thrown at once while a
- * shard is down); the cause, when there is one, keeps its stack.
+ * A shard cannot serve the call: its primary's breaker is open, no connection could be had within
+ * the connection timeout, or the connection was lost during the call (then a write may or may not
+ * have been applied). Other shards are unaffected. Stackless (it is thrown at once while a shard is
+ * down); the cause, when there is one, keeps its stack.
  */
 public final class ShardUnavailableException extends HeadroomException {
   private static final long serialVersionUID = 1L;

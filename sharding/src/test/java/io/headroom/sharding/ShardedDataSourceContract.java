@@ -40,6 +40,15 @@ import org.junit.jupiter.api.Test;
 abstract class ShardedDataSourceContract {
   static final Duration WINDOW = Duration.ofSeconds(2);
 
+  /**
+   * Long enough for a first connection on a loaded 2-core machine (a refused connection still costs
+   * the whole timeout in HikariCP), short enough to keep the outage tests quick.
+   */
+  static final Duration CONNECT = Duration.ofSeconds(1);
+
+  /** Long enough for a first connection to every shard; the hanging shard waits it out once. */
+  static final Duration FAN_OUT = Duration.ofSeconds(2);
+
   /** Shard {@code i}'s primary: its own database (or schema). */
   protected abstract Endpoint primary(int shard);
 
@@ -89,6 +98,8 @@ abstract class ShardedDataSourceContract {
       fast.put("HEADROOM_BREAKER_DB_" + pool + "_FAILURE_COUNT", "2");
       fast.put("HEADROOM_BREAKER_DB_" + pool + "_HALF_OPEN_CALLS", "2");
     }
+    // The slow-call rule (DATABASE preset: > 2s, 80%) judged after 4 calls instead of 20.
+    fast.put("HEADROOM_BREAKER_DB_SHARD0_REPLICA0_MINIMUM_CALLS", "4");
     return BreakerRegistry.builder()
         .ticker(ticker)
         .settings(Settings.of(fast))
@@ -102,8 +113,8 @@ abstract class ShardedDataSourceContract {
             .ticker(ticker)
             .meterRegistry(meters)
             .breakers(breakers())
-            .connectionTimeout(Duration.ofMillis(250))
-            .fanOutTimeout(Duration.ofMillis(500))
+            .connectionTimeout(CONNECT)
+            .fanOutTimeout(FAN_OUT)
             .readYourWritesWindow(WINDOW)
             .maxConnections(12);
     if (r0.isPresent()) {
@@ -257,7 +268,7 @@ abstract class ShardedDataSourceContract {
             .ticker(ticker)
             .meterRegistry(meters)
             .breakers(breakers)
-            .connectionTimeout(Duration.ofMillis(250))
+            .connectionTimeout(CONNECT)
             .shard("shard0", primary(0), viaProxy(0, proxy.port()))
             .shard("shard1", primary(1))
             .build();
@@ -396,5 +407,86 @@ abstract class ShardedDataSourceContract {
                 .value())
         .isZero();
     assertThat(meters.get("headroom.sharding.skew").gauge().value()).isEqualTo(2.0);
+  }
+
+  @Test
+  void aSlowReplicaIsTakenOutByItsBreakerAndThePrimaryServes() throws IOException {
+    // The primary's database through the proxy: a replica that is up to date but slow to answer.
+    TcpProxy proxy = proxy();
+    ShardedDataSource<String> ds =
+        build(primary(0), Optional.of(viaProxy(0, proxy.port())), primary(1));
+    String k = keyOn(ds, "shard0", 0);
+    ds.forKey(k).write(c -> insert(c, k, "v"));
+    ticker.advance(WINDOW.plusMillis(1));
+    String replicaPort = ":" + proxy.port() + "/";
+    SqlWork<Optional<String>> slowOnReplicas =
+        c -> {
+          if (c.getMetaData().getURL().contains(replicaPort)) {
+            ticker.advance(Duration.ofSeconds(3)); // past the DATABASE preset's 2s slow call
+          }
+          return find(c, k);
+        };
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(ds.forKey(k).read(slowOnReplicas)).contains("v");
+    }
+    assertThat(counter("headroom.sharding.queries", "shard", "shard0", "role", "replica"))
+        .isEqualTo(4);
+    assertThat(ds.forKey(k).read(slowOnReplicas)).contains("v");
+    assertThat(
+            counter(
+                "headroom.sharding.replica.fallbacks", "shard", "shard0", "reason", "unavailable"))
+        .isEqualTo(1);
+    assertThat(counter("headroom.sharding.queries", "shard", "shard0", "role", "replica"))
+        .as("the open breaker keeps reads off the slow replica")
+        .isEqualTo(4);
+  }
+
+  @Test
+  void aPrimaryThatGoesDownFailsFastNamingItsShardAndComesBack() throws IOException {
+    TcpProxy proxy = proxy();
+    ShardedDataSource<String> ds = build(viaProxy(0, proxy.port()), Optional.empty(), primary(1));
+    String down = keyOn(ds, "shard0", 0);
+    String up = keyOn(ds, "shard1", 0);
+    assertThat(write(ds.forKey(down), down, "before")).isEqualTo(1);
+
+    proxy.stop(); // cuts the pooled connection too
+    for (int i = 0; i < 2; i++) {
+      String row = down + "-" + i;
+      assertThatThrownBy(() -> write(ds.forKey(down), row, "during"))
+          .isInstanceOfSatisfying(
+              ShardUnavailableException.class,
+              e -> {
+                assertThat(e.shard()).isEqualTo("shard0");
+                assertThat(e.role()).isEqualTo(Role.PRIMARY);
+              })
+          .hasMessageContaining("shard 'shard0' primary is unavailable");
+    }
+    assertThatThrownBy(() -> read(ds.forKey(down), down))
+        .isInstanceOf(ShardUnavailableException.class)
+        .hasMessageContaining("breaker 'db-shard0-primary' is open");
+    assertThat(write(ds.forKey(up), up, "ok")).as("the other shard keeps working").isEqualTo(1);
+    assertThat(read(ds.forKey(up), up)).contains("ok");
+
+    proxy.start();
+    ticker.advance(Duration.ofSeconds(6)); // past the DATABASE preset's first open wait (5s)
+    assertThat(read(ds.forKey(down), down)).contains("before");
+    assertThat(read(ds.forKey(down), down)).contains("before");
+    assertThat(write(ds.forKey(down), down + "-after", "after")).isEqualTo(1);
+  }
+
+  @Test
+  void forAllReportsADownShardWithTheOthersAnswers() throws IOException {
+    ShardedDataSource<String> ds = build(primary(0), Optional.empty(), unreachable(closedPort()));
+    assertThatThrownBy(() -> ds.forAll(Role.PRIMARY, ShardedDataSourceContract::count))
+        .isInstanceOfSatisfying(
+            FanOutException.class,
+            e -> {
+              assertThat(e.failures()).containsOnlyKeys("shard1");
+              assertThat(e.failures().get("shard1"))
+                  .isInstanceOf(ShardUnavailableException.class)
+                  .hasMessageContaining("shard 'shard1'");
+              assertThat(e.partialResults()).containsOnly(Map.entry("shard0", 0L));
+            });
   }
 }
