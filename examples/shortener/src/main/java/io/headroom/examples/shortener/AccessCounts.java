@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,19 @@ final class AccessCounts implements AutoCloseable {
   /** Accesses of {@code code} on this node not yet written. */
   long pending(String code) {
     return pending.getOrDefault(code, 0L);
+  }
+
+  /**
+   * The stored count plus this node's buffered accesses, read while no flush is between taking
+   * counts from the buffer and committing them, so that nothing is missed or counted twice.
+   */
+  long total(String code, ToLongFunction<String> stored) {
+    flushLock.lock();
+    try {
+      return stored.applyAsLong(code) + pending(code);
+    } finally {
+      flushLock.unlock();
+    }
   }
 
   /** Writes every buffered count now; returns how many counts (accesses) were written. */

@@ -54,7 +54,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
@@ -237,7 +236,7 @@ public final class ShortenerApp implements AutoCloseable {
       opened.add(ids);
       ShortCodes codes = ShortCodes.fromSettings(settings);
 
-      LinkCache cache = Seams.cache(config, settings, redis, breakers, meters, b.ticker);
+      LinkCache cache = new LinkCache(config, store, redis, breakers, meters, b.ticker);
       opened.add(cache);
       CreateLimiter limiter = Seams.limiter(settings, redis, breakers, meters, b.ticker);
       opened.add(limiter);
@@ -383,7 +382,6 @@ public final class ShortenerApp implements AutoCloseable {
     private final Counter notFound;
     private final Counter expired;
     private final Counter limited;
-    private final Function<String, Optional<Link>> loader;
     volatile String baseUrl = "";
 
     Api(
@@ -408,7 +406,6 @@ public final class ShortenerApp implements AutoCloseable {
       this.clock = clock;
       this.inFlight = inFlight;
       this.clients = clients;
-      this.loader = store::find;
       this.created =
           Counter.builder("shortener.urls.shortened").description("links created").register(meters);
       this.redirected = redirects(meters, "found");
@@ -629,7 +626,7 @@ public final class ShortenerApp implements AutoCloseable {
         if (link == null) {
           throw ProblemException.notFound("no link with code '" + printable(code) + "'");
         }
-        long count = store.accessCount(code).orElse(0L) + counts.pending(code);
+        long count = counts.total(code, c -> store.accessCount(c).orElse(0L));
         ctx.status(200).contentType(JSON).result(MAPPER.writeValueAsBytes(view(link, count)));
       }
     }
@@ -644,7 +641,7 @@ public final class ShortenerApp implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         return null;
       }
-      return cache.get(code, loader).orElse(null);
+      return cache.get(code).orElse(null);
     }
 
     private Map<String, Object> view(Link link, @Nullable Long accessCount) {
@@ -711,16 +708,6 @@ public final class ShortenerApp implements AutoCloseable {
     static final String LIMITER_NAME = "create";
 
     private Seams() {}
-
-    static LinkCache cache(
-        ShortenerConfig config,
-        Settings settings,
-        @Nullable RedisConnector redis,
-        BreakerRegistry breakers,
-        PrometheusMeterRegistry meters,
-        Ticker ticker) {
-      return InterimSeams.mapCache(config.cacheL1Size);
-    }
 
     static CreateLimiter limiter(
         Settings settings,

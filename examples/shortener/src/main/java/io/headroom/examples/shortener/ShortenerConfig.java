@@ -20,6 +20,7 @@ final class ShortenerConfig {
   static final String TRUSTED_PROXIES = "SHORTENER_TRUSTED_PROXIES";
   static final String MAX_EXPIRES_IN = "SHORTENER_MAX_EXPIRES_IN_SECONDS";
   static final String CACHE_TTL = "SHORTENER_CACHE_TTL";
+  static final String CACHE_REMOTE_TTL = "SHORTENER_CACHE_REMOTE_TTL";
   static final String CACHE_NEGATIVE_TTL = "SHORTENER_CACHE_NEGATIVE_TTL";
   static final String CACHE_L1_SIZE = "SHORTENER_CACHE_L1_SIZE";
   static final String COUNT_FLUSH_INTERVAL = "SHORTENER_COUNT_FLUSH_INTERVAL";
@@ -33,6 +34,7 @@ final class ShortenerConfig {
   final Set<String> trustedProxies;
   final long maxExpiresInSeconds;
   final Duration cacheTtl;
+  final Duration cacheRemoteTtl;
   final Duration cacheNegativeTtl;
   final int cacheL1Size;
   final Duration countFlushInterval;
@@ -65,6 +67,8 @@ final class ShortenerConfig {
       throw s.invalid(MAX_EXPIRES_IN, Long.toString(maxExpiresInSeconds), "must be >= 1");
     }
     cacheTtl = positive(s, CACHE_TTL, s.getDuration(CACHE_TTL, Duration.ofMinutes(10)));
+    cacheRemoteTtl =
+        positive(s, CACHE_REMOTE_TTL, s.getDuration(CACHE_REMOTE_TTL, Duration.ofHours(1)));
     cacheNegativeTtl =
         positive(s, CACHE_NEGATIVE_TTL, s.getDuration(CACHE_NEGATIVE_TTL, Duration.ofSeconds(30)));
     cacheL1Size = s.getInt(CACHE_L1_SIZE, 100_000);
