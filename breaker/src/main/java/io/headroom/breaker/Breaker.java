@@ -28,12 +28,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Fallbacks</h2>
  *
- * A fallback runs when the call is not permitted (it receives the {@link BreakerOpenException}) or
- * when the call throws an exception that counts as a failure or is ignored (it receives that
- * exception, which may be the dependency's own timeout). An exception that the configuration
- * classifies as a success, such as a SQL constraint violation for {@link BreakerPreset#DATABASE},
- * is rethrown instead: the dependency answered and the caller must see the answer. Errors such as
- * {@link OutOfMemoryError} are always rethrown.
+ * A fallback receives the cause: the {@link BreakerOpenException} when the call is not permitted;
+ * the exception the call threw when it counts as a failure or is ignored (which may be the
+ * dependency's own timeout); or, for {@link #callAsync}, the {@link BreakerTimeoutException} when
+ * the stage did not complete within {@link BreakerConfig#callTimeout()}. An exception that the
+ * configuration classifies as a success, such as a SQL constraint violation for {@link
+ * BreakerPreset#DATABASE}, is rethrown instead: the dependency answered and the caller must see the
+ * answer. Errors such as {@link OutOfMemoryError} are always rethrown.
  *
  * <p><b>Non-idempotent calls</b> ({@link BreakerPreset#PAYMENT_API}): a fallback must never report
  * success for a call that may have reached the dependency. A timeout or a dropped connection does
@@ -43,10 +44,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Time</h2>
  *
- * Durations are measured with the injected {@link Ticker}. A breaker does not impose a timeout of
- * its own: protected calls must carry theirs (JDBC query timeout, Redis command timeout, HTTP read
- * timeout). A breaker moves from open to half-open on the first call after the wait (no background
- * thread), so {@link #state()} can read {@code OPEN} after the wait until traffic arrives.
+ * Durations are measured with the injected {@link Ticker}. Synchronous calls are never timed out by
+ * the breaker: they must carry their own timeout (JDBC query timeout, Redis command timeout, HTTP
+ * read timeout). {@link #callAsync} fails a stage that has not completed within {@link
+ * BreakerConfig#callTimeout()} (every preset sets one, as a backstop above the client's own
+ * timeout) with a {@link BreakerTimeoutException}, records it as a failure and cancels the stage,
+ * so that a hung call cannot hold its permission, or a half-open trial, for ever. A breaker moves
+ * from open to half-open on the first call after the wait (no background thread), so {@link
+ * #state()} can read {@code OPEN} after the wait until traffic arrives.
  *
  * <p>Implementations are thread-safe.
  */
@@ -120,17 +125,22 @@ public interface Breaker {
 
   /**
    * Starts {@code supplier}'s asynchronous work if permitted and records its outcome when the stage
-   * completes. Never throws: a rejection, or an exception thrown by {@code supplier} itself,
-   * becomes a failed stage.
+   * completes, or when {@link BreakerConfig#callTimeout()} elapses first: then the returned stage
+   * fails with a {@link BreakerTimeoutException}, the timeout is recorded as a failure, the
+   * supplier's stage is cancelled (if it is a {@link java.util.concurrent.Future}) and its late
+   * outcome is not recorded. Never throws: a rejection, or an exception thrown by {@code supplier}
+   * itself, becomes a failed stage.
    *
    * @return a stage that completes like the supplier's, or fails with {@link BreakerOpenException}
+   *     or {@link BreakerTimeoutException}
    */
   <T extends @Nullable Object> CompletionStage<T> callAsync(
       Supplier<? extends CompletionStage<T>> supplier);
 
   /**
-   * Like {@link #callAsync(Supplier)}, recovering a rejection or failure with {@code fallback}
-   * (which receives the unwrapped cause).
+   * Like {@link #callAsync(Supplier)}, recovering a rejection, failure or timeout with {@code
+   * fallback}, which receives the unwrapped cause: {@link BreakerOpenException}, the failure, or
+   * {@link BreakerTimeoutException}.
    *
    * @return a stage with the supplier's value or the fallback's
    */

@@ -79,6 +79,7 @@ public final class BreakerConfig {
   private final double openWaitMultiplier;
   private final Duration openWaitMax;
   private final int halfOpenCalls;
+  private final Duration callTimeout;
   private final Predicate<Throwable> recordException;
   private final Predicate<Throwable> ignoreException;
 
@@ -97,6 +98,7 @@ public final class BreakerConfig {
     this.openWaitMultiplier = b.openWaitMultiplier;
     this.openWaitMax = b.openWaitMax;
     this.halfOpenCalls = b.halfOpenCalls;
+    this.callTimeout = b.callTimeout;
     this.recordException = b.recordException;
     this.ignoreException = b.ignoreException;
   }
@@ -205,6 +207,10 @@ public final class BreakerConfig {
     if (s.contains("HALF_OPEN_CALLS")) {
       int v = s.getInt("HALF_OPEN_CALLS", 0);
       guard(s, "HALF_OPEN_CALLS", () -> b.halfOpenCalls(v));
+    }
+    if (s.contains("CALL_TIMEOUT")) {
+      Duration v = s.getDuration("CALL_TIMEOUT", Duration.ZERO);
+      guard(s, "CALL_TIMEOUT", () -> b.callTimeout(v));
     }
     if (b.openWaitMax.compareTo(b.openWait) < 0) {
       String key = s.contains("OPEN_WAIT_MAX") ? "OPEN_WAIT_MAX" : "OPEN_WAIT";
@@ -325,6 +331,16 @@ public final class BreakerConfig {
     return halfOpenCalls;
   }
 
+  /**
+   * How long {@link Breaker#callAsync} waits for the call's stage before failing it with a {@link
+   * BreakerTimeoutException} (recorded as a failure, handed to the fallback); {@link Duration#ZERO}
+   * means no timeout. Synchronous calls are never timed out by the breaker: they must carry their
+   * own timeout (JDBC query timeout, HTTP read timeout).
+   */
+  public Duration callTimeout() {
+    return callTimeout;
+  }
+
   /** Which exceptions count as failures (the others count as successes unless ignored). */
   public Predicate<Throwable> recordException() {
     return recordException;
@@ -357,6 +373,7 @@ public final class BreakerConfig {
         && Double.compare(openWaitMultiplier, c.openWaitMultiplier) == 0
         && openWaitMax.equals(c.openWaitMax)
         && halfOpenCalls == c.halfOpenCalls
+        && callTimeout.equals(c.callTimeout)
         && recordException.equals(c.recordException)
         && ignoreException.equals(c.ignoreException);
   }
@@ -377,7 +394,8 @@ public final class BreakerConfig {
         openWait,
         openWaitMultiplier,
         openWaitMax,
-        halfOpenCalls);
+        halfOpenCalls,
+        callTimeout);
   }
 
   @Override
@@ -410,6 +428,8 @@ public final class BreakerConfig {
         + openWaitMax
         + ", halfOpenCalls="
         + halfOpenCalls
+        + ", callTimeout="
+        + callTimeout
         + ", record="
         + recordException
         + ", ignore="
@@ -438,6 +458,7 @@ public final class BreakerConfig {
     private double openWaitMultiplier = 2;
     private Duration openWaitMax = Duration.ofMinutes(2);
     private int halfOpenCalls = 5;
+    private Duration callTimeout = Duration.ZERO;
     private Predicate<Throwable> recordException = RECORD_ALL;
     private Predicate<Throwable> ignoreException = DEFAULT_IGNORE;
 
@@ -460,6 +481,7 @@ public final class BreakerConfig {
       this.openWaitMultiplier = c.openWaitMultiplier;
       this.openWaitMax = c.openWaitMax;
       this.halfOpenCalls = c.halfOpenCalls;
+      this.callTimeout = c.callTimeout;
       this.recordException = c.recordException;
       this.ignoreException = c.ignoreException;
     }
@@ -610,6 +632,27 @@ public final class BreakerConfig {
      */
     public Builder halfOpenCalls(int calls) {
       this.halfOpenCalls = (int) Checks.inRange(calls, 1, 1000, "halfOpenCalls");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link Breaker#callAsync} waits for the call's stage before failing it with a
+     * {@link BreakerTimeoutException}; {@link Duration#ZERO} switches the timeout off. Set it above
+     * the client's own timeout, as a backstop: a stage that never completes would otherwise hold
+     * its permission (and, in the half-open state, a trial) for ever.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException unless zero or in {@code [1ms, 1h]}
+     */
+    public Builder callTimeout(Duration timeout) {
+      Checks.notNegative(timeout, "callTimeout");
+      Checks.argument(
+          timeout.isZero()
+              || (timeout.compareTo(Duration.ofMillis(1)) >= 0
+                  && timeout.compareTo(Duration.ofHours(1)) <= 0),
+          "callTimeout must be 0 (off) or in [PT0.001S, PT1H]: %s",
+          timeout);
+      this.callTimeout = timeout;
       return this;
     }
 

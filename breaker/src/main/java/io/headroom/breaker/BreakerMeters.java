@@ -81,9 +81,9 @@ final class BreakerMeters {
         .tag("kind", "not_permitted")
         .register(registry);
 
-    String[] reasons = {"not_permitted", "error"};
+    String[] reasons = {"not_permitted", "error", "timeout"};
     String[] outcomes = {"success", "failure"};
-    for (int r = 0; r < 2; r++) {
+    for (int r = 0; r < DefaultBreaker.REASONS; r++) {
       for (int o = 0; o < 2; o++) {
         FunctionCounter.builder(FALLBACK_CALLS, b.fallbackCalls[r * 2 + o], LongAdder::sum)
             .description("Fallbacks run, by why they ran and whether they returned normally")

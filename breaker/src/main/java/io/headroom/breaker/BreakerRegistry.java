@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ public final class BreakerRegistry {
   private final Ticker ticker;
   private final Settings settings;
   private final BreakerListener listener;
+  private final TimeoutScheduler timeouts;
   private final ConcurrentHashMap<String, Entry> breakers = new ConcurrentHashMap<>();
 
   private record Entry(DefaultBreaker breaker, BreakerConfig requested) {}
@@ -45,6 +47,7 @@ public final class BreakerRegistry {
     this.ticker = b.ticker;
     this.settings = b.settings;
     this.listener = b.listener;
+    this.timeouts = b.timeouts;
   }
 
   /** A registry with no metrics, no settings overrides, no listener and the system ticker. */
@@ -64,6 +67,7 @@ public final class BreakerRegistry {
     b.ticker = ticker;
     b.settings = settings;
     b.listener = listener;
+    b.timeouts = timeouts;
     return b;
   }
 
@@ -107,7 +111,7 @@ public final class BreakerRegistry {
 
   private DefaultBreaker create(String name, BreakerConfig requested) {
     BreakerConfig effective = BreakerConfig.from(settings, name, requested);
-    DefaultBreaker b = new DefaultBreaker(name, effective, ticker, listener);
+    DefaultBreaker b = new DefaultBreaker(name, effective, ticker, listener, timeouts);
     if (meterRegistry != null) {
       BreakerMeters.bind(meterRegistry, b);
     }
@@ -154,6 +158,7 @@ public final class BreakerRegistry {
     private Ticker ticker = Ticker.system();
     private Settings settings = Settings.empty();
     private BreakerListener listener = BreakerListener.NOOP;
+    private TimeoutScheduler timeouts = TimeoutScheduler.shared();
 
     private Builder() {}
 
@@ -196,6 +201,25 @@ public final class BreakerRegistry {
      */
     public Builder listener(BreakerListener listener) {
       this.listener = Checks.notNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets the executor that fires the {@linkplain BreakerConfig#callTimeout() call timeouts} of
+     * {@link Breaker#callAsync} (default: one shared daemon thread that hands expired timeouts to
+     * the common fork-join pool). Expired timeouts, and the fallbacks and dependents they complete,
+     * run on this executor's threads. The caller owns the executor and shuts it down.
+     *
+     * @throws NullPointerException if {@code executor} is null
+     */
+    public Builder callTimeoutExecutor(ScheduledExecutorService executor) {
+      this.timeouts = TimeoutScheduler.of(Checks.notNull(executor, "executor"));
+      return this;
+    }
+
+    /** Test hook: a scheduler driven by a fake ticker. */
+    Builder timeouts(TimeoutScheduler timeouts) {
+      this.timeouts = Checks.notNull(timeouts, "timeouts");
       return this;
     }
 

@@ -11,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -32,6 +34,8 @@ final class DefaultBreaker implements Breaker {
 
   static final int REASON_NOT_PERMITTED = 0;
   static final int REASON_ERROR = 1;
+  static final int REASON_TIMEOUT = 2;
+  static final int REASONS = 3;
   static final int OUTCOME_SUCCESS = 0;
   static final int OUTCOME_FAILURE = 1;
 
@@ -41,13 +45,12 @@ final class DefaultBreaker implements Breaker {
   private final BreakerListener listener;
   private final CircuitBreaker cb;
   private final FailureCountWindow countRule;
+  private final TimeoutScheduler timeouts;
 
   // Counters behind the meters (function meters read them at scrape time).
   final CallCounters calls = new CallCounters();
   final LongAdder notPermittedCalls = new LongAdder();
-  final LongAdder[] fallbackCalls = {
-    new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()
-  };
+  final LongAdder[] fallbackCalls = newAdders(REASONS * 2);
 
   private final Object lock = new Object();
   private volatile CircuitBreaker.State observed;
@@ -55,6 +58,16 @@ final class DefaultBreaker implements Breaker {
   private volatile long nextTrialAt;
 
   DefaultBreaker(String name, BreakerConfig config, Ticker ticker, BreakerListener listener) {
+    this(name, config, ticker, listener, TimeoutScheduler.shared());
+  }
+
+  DefaultBreaker(
+      String name,
+      BreakerConfig config,
+      Ticker ticker,
+      BreakerListener listener,
+      TimeoutScheduler timeouts) {
+    this.timeouts = Checks.notNull(timeouts, "timeouts");
     this.name = Checks.notBlank(name, "name");
     this.config = Checks.notNull(config, "config");
     this.ticker = Checks.notNull(ticker, "ticker");
@@ -67,6 +80,14 @@ final class DefaultBreaker implements Breaker {
       cb.transitionToDisabledState();
     }
     this.observed = cb.getState();
+  }
+
+  private static LongAdder[] newAdders(int n) {
+    LongAdder[] adders = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      adders[i] = new LongAdder();
+    }
+    return adders;
   }
 
   private static CircuitBreakerConfig engineConfig(BreakerConfig c, Ticker ticker) {
@@ -416,15 +437,77 @@ final class DefaultBreaker implements Breaker {
       onError(ticker.read() - start, t);
       return CompletableFuture.failedFuture(t);
     }
-    return stage.whenComplete(
+    long timeoutNanos = config.callTimeout().toNanos();
+    if (timeoutNanos == 0 || isDone(stage)) {
+      return stage.whenComplete((value, error) -> record(start, error));
+    }
+    return withTimeout(stage, start, timeoutNanos);
+  }
+
+  /** Whether {@code stage} is known to be complete; minimal stages refuse to say. */
+  private static boolean isDone(CompletionStage<?> stage) {
+    try {
+      return stage instanceof Future<?> f && f.isDone();
+    } catch (UnsupportedOperationException e) { // CompletableFuture.minimalCompletionStage()
+      return false;
+    }
+  }
+
+  /** Cancels {@code stage} if it is a {@link Future} that allows it. */
+  private static void cancel(CompletionStage<?> stage) {
+    try {
+      if (stage instanceof Future<?> f) {
+        f.cancel(true);
+      }
+    } catch (UnsupportedOperationException e) { // a minimal stage: it keeps running
+      // nothing to do: its late outcome is ignored
+    }
+  }
+
+  private void record(long start, @Nullable Throwable error) {
+    long took = ticker.read() - start;
+    if (error == null) {
+      onSuccess(took);
+    } else {
+      onError(took, error);
+    }
+  }
+
+  /**
+   * Completes the result with the stage's outcome or, if the timeout fires first, with a {@link
+   * BreakerTimeoutException}; whichever comes first is recorded, exactly once, before the result
+   * completes. A timed-out stage is cancelled (if it is a {@link Future}) and its late outcome is
+   * not recorded.
+   */
+  private <T extends @Nullable Object> CompletionStage<T> withTimeout(
+      CompletionStage<T> stage, long start, long timeoutNanos) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    AtomicBoolean settled = new AtomicBoolean();
+    TimeoutScheduler.Cancellable timer =
+        timeouts.schedule(
+            () -> {
+              if (settled.compareAndSet(false, true)) {
+                BreakerTimeoutException timeout =
+                    new BreakerTimeoutException(name, config.callTimeout());
+                onError(ticker.read() - start, timeout);
+                result.completeExceptionally(timeout);
+                cancel(stage);
+              }
+            },
+            timeoutNanos);
+    stage.whenComplete(
         (value, error) -> {
-          long took = ticker.read() - start;
-          if (error == null) {
-            onSuccess(took);
-          } else {
-            onError(took, error);
+          timer.cancel();
+          if (settled.compareAndSet(false, true)) {
+            record(start, error);
+            if (error == null) {
+              result.complete(value);
+            } else {
+              result.completeExceptionally(error);
+            }
           }
         });
+    return result;
   }
 
   @Override
@@ -436,10 +519,14 @@ final class DefaultBreaker implements Breaker {
         .exceptionally(
             error -> {
               Throwable t = unwrap(error);
-              int reason =
-                  t instanceof BreakerOpenException bo && bo.name().equals(name)
-                      ? REASON_NOT_PERMITTED
-                      : REASON_ERROR;
+              int reason;
+              if (t instanceof BreakerOpenException bo && bo.name().equals(name)) {
+                reason = REASON_NOT_PERMITTED;
+              } else if (t instanceof BreakerTimeoutException bt && bt.name().equals(name)) {
+                reason = REASON_TIMEOUT;
+              } else {
+                reason = REASON_ERROR;
+              }
               return fallback(fallback, t, reason);
             });
   }

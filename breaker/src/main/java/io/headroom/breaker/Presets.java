@@ -26,6 +26,7 @@ final class Presets {
             .openWaitMultiplier(2)
             .openWaitMax(Duration.ofSeconds(60))
             .halfOpenCalls(5)
+            .callTimeout(Duration.ofSeconds(30))
             .recordException(BreakerConfig.NOT_SQL_CONSTRAINT_VIOLATION)
             .build());
     CONFIGS.put(
@@ -43,6 +44,7 @@ final class Presets {
             .openWaitMultiplier(2)
             .openWaitMax(Duration.ofSeconds(30))
             .halfOpenCalls(3)
+            .callTimeout(Duration.ofSeconds(2))
             .build());
     CONFIGS.put(
         BreakerPreset.SMTP,
@@ -59,6 +61,7 @@ final class Presets {
             .openWaitMultiplier(2)
             .openWaitMax(Duration.ofMinutes(10))
             .halfOpenCalls(1)
+            .callTimeout(Duration.ofSeconds(60))
             .build());
     CONFIGS.put(
         BreakerPreset.PAYMENT_API,
@@ -75,6 +78,7 @@ final class Presets {
             .openWaitMultiplier(2)
             .openWaitMax(Duration.ofMinutes(2))
             .halfOpenCalls(2)
+            .callTimeout(Duration.ofSeconds(90))
             .build());
     CONFIGS.put(
         BreakerPreset.FILE_STORAGE,
@@ -91,6 +95,7 @@ final class Presets {
             .openWaitMultiplier(2)
             .openWaitMax(Duration.ofMinutes(2))
             .halfOpenCalls(3)
+            .callTimeout(Duration.ofMinutes(2))
             .build());
   }
 

@@ -7,8 +7,10 @@ import io.headroom.testkit.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -88,10 +90,100 @@ class ConcurrencyTest {
     assertThat(opened).hasValue(1);
   }
 
+  @Test
+  void acrossFailedTrialRoundsOnlyThePermittedTrialsReachTheProtectedCode() throws Exception {
+    Breaker b = BreakerRegistry.builder().ticker(time).build().breaker("smtp", BreakerPreset.SMTP);
+    BreakerConfig c = b.config();
+    for (int i = 0; i < c.failureCountThreshold(); i++) {
+      fail(b);
+    }
+    assertThat(b.state()).isEqualTo(BreakerState.OPEN);
+    int totalReached = 0;
+    for (int round = 1; round <= 4; round++) {
+      assertThat(stampede(b, false).reached).as("open, round %s", round).isZero();
+      time.advance(c.openWait(round).plusMillis(1));
+      Outcome trial = stampede(b, false);
+      assertThat(trial.reached).as("half-open, round %s", round).isEqualTo(c.halfOpenCalls());
+      totalReached += trial.reached;
+      assertThat(b.state()).isEqualTo(BreakerState.OPEN); // the trials failed: reopened
+    }
+    assertThat(totalReached).isEqualTo(4 * c.halfOpenCalls());
+  }
+
+  @Test
+  void asyncCompletionsRacingTheirTimeoutsAreRecordedExactlyOnce() throws Exception {
+    FakeTimeouts timeouts = new FakeTimeouts(time);
+    Breaker b =
+        BreakerRegistry.builder()
+            .ticker(time)
+            .timeouts(timeouts)
+            .build()
+            .breaker(
+                "race",
+                BreakerPreset.FILE_STORAGE.config().toBuilder()
+                    .windowSize(1000)
+                    .minimumCalls(1000)
+                    .failureCountThreshold(0)
+                    .build());
+    int calls = 200;
+    List<CompletableFuture<String>> sources = new ArrayList<>();
+    List<CompletableFuture<String>> results = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      CompletableFuture<String> source = new CompletableFuture<>();
+      sources.add(source);
+      results.add(b.callAsync(() -> source).toCompletableFuture());
+    }
+    time.advance(b.config().callTimeout());
+    // THREADS - 1 threads complete the sources while one thread fires the timeouts.
+    CyclicBarrier start = new CyclicBarrier(THREADS);
+    List<Future<?>> futures = new ArrayList<>();
+    futures.add(
+        pool.submit(
+            () -> {
+              start.await();
+              return timeouts.fireDue();
+            }));
+    for (int t = 0; t < THREADS - 1; t++) {
+      int first = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = first; i < calls; i += THREADS - 1) {
+                  sources.get(i).complete("ok");
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : futures) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    int ok = 0;
+    int timedOut = 0;
+    for (CompletableFuture<String> r : results) {
+      try {
+        assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+        ok++;
+      } catch (ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(BreakerTimeoutException.class);
+        timedOut++;
+      }
+    }
+    BreakerSnapshot s = b.snapshot();
+    assertThat(ok + timedOut).isEqualTo(calls);
+    assertThat(s.bufferedCalls()).isEqualTo(calls);
+    assertThat(s.failedCalls()).isEqualTo(timedOut);
+  }
+
   private record Outcome(int reached, int rejected) {}
 
   /** THREADS callers at once; those let through block until every caller has tried. */
   private Outcome stampede(Breaker b) throws Exception {
+    return stampede(b, true);
+  }
+
+  /** Like {@link #stampede(Breaker)}; the calls that get through fail unless {@code succeed}. */
+  private Outcome stampede(Breaker b, boolean succeed) throws Exception {
     CyclicBarrier start = new CyclicBarrier(THREADS);
     CountDownLatch allTried = new CountDownLatch(THREADS);
     CountDownLatch release = new CountDownLatch(1);
@@ -109,8 +201,13 @@ class ConcurrencyTest {
                         reached.incrementAndGet();
                         allTried.countDown();
                         await(release);
+                        if (!succeed) {
+                          throw new Scripts.Boom();
+                        }
                         return "ok";
                       });
+                } catch (Scripts.Boom e) {
+                  // a failed trial: it reached the protected code
                 } catch (BreakerOpenException e) {
                   rejected.incrementAndGet();
                   allTried.countDown();

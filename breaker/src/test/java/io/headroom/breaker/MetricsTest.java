@@ -52,7 +52,9 @@ class MetricsTest {
             "breaker.fallback.calls{name=redis,outcome=success,reason=not_permitted}",
             "breaker.fallback.calls{name=redis,outcome=failure,reason=not_permitted}",
             "breaker.fallback.calls{name=redis,outcome=success,reason=error}",
-            "breaker.fallback.calls{name=redis,outcome=failure,reason=error}");
+            "breaker.fallback.calls{name=redis,outcome=failure,reason=error}",
+            "breaker.fallback.calls{name=redis,outcome=success,reason=timeout}",
+            "breaker.fallback.calls{name=redis,outcome=failure,reason=timeout}");
   }
 
   @Test
@@ -99,6 +101,40 @@ class MetricsTest {
         .isEqualTo(-1.0);
     assertThat(fallback("not_permitted", "success")).isEqualTo(1.0);
     assertThat(fallback("error", "success")).isZero();
+  }
+
+  @Test
+  void rateGaugesReadTheSlidingWindowOnceItHoldsTheMinimumCalls() {
+    Breaker b =
+        registry.breaker(
+            "db",
+            BreakerPreset.DATABASE.config().toBuilder()
+                .failureCountThreshold(0)
+                .failureRateThreshold(100)
+                .slowCallRateThreshold(100)
+                .build());
+    for (int i = 0; i < 10; i++) {
+      succeed(b);
+    }
+    for (int i = 0; i < 5; i++) {
+      Scripts.slow(b, time, Duration.ofSeconds(3)); // DATABASE: slow above 2 s
+    }
+    for (int i = 0; i < 5; i++) {
+      fail(b);
+    }
+    // 20 calls = DATABASE's minimum: 5 failed (25 %), 5 slow (25 %).
+    assertThat(meters.get("resilience4j.circuitbreaker.failure.rate").gauge().value())
+        .isEqualTo(25.0);
+    assertThat(meters.get("resilience4j.circuitbreaker.slow.call.rate").gauge().value())
+        .isEqualTo(25.0);
+    assertThat(gauge("resilience4j.circuitbreaker.slow.calls", "kind", "successful"))
+        .isEqualTo(5.0);
+    assertThat(gauge("resilience4j.circuitbreaker.state", "state", "closed")).isEqualTo(1.0);
+    BreakerSnapshot snap = b.snapshot();
+    assertThat(snap.failureRate()).isEqualTo(25.0);
+    assertThat(snap.slowCallRate()).isEqualTo(25.0);
+    assertThat(snap.bufferedCalls()).isEqualTo(20);
+    assertThat(registry.snapshots()).containsExactly(snap);
   }
 
   @Test

@@ -36,6 +36,7 @@ class SettingsTest {
                 Map.entry("HEADROOM_BREAKER_PAYMENTS_OPEN_WAIT_MULTIPLIER", "1.5"),
                 Map.entry("HEADROOM_BREAKER_PAYMENTS_OPEN_WAIT_MAX", "1m"),
                 Map.entry("HEADROOM_BREAKER_PAYMENTS_HALF_OPEN_CALLS", "4"),
+                Map.entry("HEADROOM_BREAKER_PAYMENTS_CALL_TIMEOUT", "45s"),
                 Map.entry("HEADROOM_BREAKER_OTHER_FAILURE_RATE", "99")));
 
     BreakerConfig c = BreakerConfig.from(s, "payments", BreakerPreset.PAYMENT_API);
@@ -54,6 +55,7 @@ class SettingsTest {
     assertThat(c.openWaitMultiplier()).isEqualTo(1.5);
     assertThat(c.openWaitMax()).isEqualTo(Duration.ofMinutes(1));
     assertThat(c.halfOpenCalls()).isEqualTo(4);
+    assertThat(c.callTimeout()).isEqualTo(Duration.ofSeconds(45));
     assertThat(c.recordException()).isSameAs(BreakerPreset.PAYMENT_API.config().recordException());
   }
 
@@ -79,6 +81,17 @@ class SettingsTest {
   }
 
   @Test
+  void callTimeoutOfZeroSwitchesTheAsyncTimeoutOff() {
+    BreakerConfig c =
+        BreakerConfig.from(
+            Settings.of(Map.of("HEADROOM_BREAKER_PAYMENTS_CALL_TIMEOUT", "0")),
+            "payments",
+            BreakerPreset.PAYMENT_API);
+    assertThat(c.callTimeout()).isZero();
+    assertThat(c).isNotEqualTo(BreakerPreset.PAYMENT_API.config());
+  }
+
+  @Test
   void malformedNumberNamesKeyAndValue() {
     assertBad("FAILURE_RATE", "abc", "HEADROOM_BREAKER_PAYMENTS_FAILURE_RATE=abc");
   }
@@ -96,6 +109,9 @@ class SettingsTest {
     assertBad("OPEN_WAIT", "0s", "HEADROOM_BREAKER_PAYMENTS_OPEN_WAIT=0s");
     assertBad("OPEN_WAIT_MULTIPLIER", "0.5", "HEADROOM_BREAKER_PAYMENTS_OPEN_WAIT_MULTIPLIER=0.5");
     assertBad("HALF_OPEN_CALLS", "0", "HEADROOM_BREAKER_PAYMENTS_HALF_OPEN_CALLS=0");
+    assertBad("CALL_TIMEOUT", "-1s", "HEADROOM_BREAKER_PAYMENTS_CALL_TIMEOUT=-1s");
+    assertBad("CALL_TIMEOUT", "2h", "HEADROOM_BREAKER_PAYMENTS_CALL_TIMEOUT=2h", "PT1H");
+    assertBad("CALL_TIMEOUT", "later", "HEADROOM_BREAKER_PAYMENTS_CALL_TIMEOUT=later");
   }
 
   @Test
