@@ -268,6 +268,8 @@ abstract class ShortenerContract {
             "headroom_sharding_queries_total",
             "resilience4j_circuitbreaker_state",
             "health_status",
+            "cache_puts_total",
+            "ratelimit_decisions_total",
             "jvm_memory_used_bytes");
     assertMetrics(m.body());
   }
