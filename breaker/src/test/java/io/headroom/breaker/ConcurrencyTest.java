@@ -4,9 +4,13 @@ import static io.headroom.breaker.Scripts.fail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.testkit.FakeTicker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -173,6 +177,30 @@ class ConcurrencyTest {
     assertThat(ok + timedOut).isEqualTo(calls);
     assertThat(s.bufferedCalls()).isEqualTo(calls);
     assertThat(s.failedCalls()).isEqualTo(timedOut);
+  }
+
+  @Test
+  void racingThreadsGetTheSameBreakerPerNameAndOneSetOfMeters() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    BreakerRegistry registry = BreakerRegistry.builder().ticker(time).meterRegistry(meters).build();
+    CyclicBarrier start = new CyclicBarrier(THREADS);
+    List<Future<Breaker>> futures = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return registry.breaker("shared", BreakerPreset.DATABASE);
+              }));
+    }
+    Set<Breaker> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Future<Breaker> f : futures) {
+      distinct.add(f.get(10, TimeUnit.SECONDS));
+    }
+    assertThat(distinct).hasSize(1);
+    assertThat(registry.breakers()).hasSize(1);
+    assertThat(meters.find("resilience4j.circuitbreaker.state").meters())
+        .hasSize(6); // one gauge per resilience4j state
   }
 
   private record Outcome(int reached, int rejected) {}
