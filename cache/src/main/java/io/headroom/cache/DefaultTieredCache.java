@@ -764,15 +764,16 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
 
   @Override
   public void put(K key, V value) {
-    await(putInternal(key, value), ticker.read() + timeoutNanos);
+    long deadline = ticker.read() + timeoutNanos;
+    await(putInternal(key, value, deadline), deadline);
   }
 
   @Override
   public CompletableFuture<Void> putAsync(K key, V value) {
-    return putInternal(key, value).thenApply(x -> null);
+    return putInternal(key, value, ticker.read() + timeoutNanos).thenApply(x -> null);
   }
 
-  private CompletableFuture<@Nullable Object> putInternal(K key, V value) {
+  private CompletableFuture<@Nullable Object> putInternal(K key, V value, long deadline) {
     Checks.notNull(key, "key");
     Checks.notNull(value, "value");
     String mapped = connector == null ? null : encodeKey(key);
@@ -789,7 +790,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     if (mapped == null) {
       return CompletableFuture.completedFuture(null);
     }
-    long gen = generation(ticker.read() + timeoutNanos);
+    long gen = generation(deadline);
     byte[] bytes = envelope(value, 0);
     if (gen < 0 || bytes == null) {
       return FAILED_FUTURE;
@@ -802,15 +803,16 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
 
   @Override
   public void invalidate(K key) {
-    await(invalidateInternal(key), ticker.read() + timeoutNanos);
+    long deadline = ticker.read() + timeoutNanos;
+    await(invalidateInternal(key, deadline), deadline);
   }
 
   @Override
   public CompletableFuture<Void> invalidateAsync(K key) {
-    return invalidateInternal(key).thenApply(x -> null);
+    return invalidateInternal(key, ticker.read() + timeoutNanos).thenApply(x -> null);
   }
 
-  private CompletableFuture<@Nullable Object> invalidateInternal(K key) {
+  private CompletableFuture<@Nullable Object> invalidateInternal(K key, long deadline) {
     Checks.notNull(key, "key");
     String mapped = connector == null ? null : encodeKey(key);
     bump(stripe(key, mapped)); // before L1: a fill that read the old value is dropped
@@ -821,7 +823,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     if (mapped == null) {
       return CompletableFuture.completedFuture(null);
     }
-    long gen = generation(ticker.read() + timeoutNanos);
+    long gen = generation(deadline);
     if (gen < 0) {
       return FAILED_FUTURE;
     }
