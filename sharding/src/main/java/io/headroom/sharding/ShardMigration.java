@@ -9,9 +9,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -152,41 +154,81 @@ public final class ShardMigration<K> {
     return shards
         .shard(source)
         .write(
-            src -> {
-              long n = 0;
-              Map<String, List<Object[]>> pending = new HashMap<>();
-              try (Statement st = src.createStatement();
-                  ResultSet rs = st.executeQuery("SELECT * FROM " + t.name())) {
-                ResultSetMetaData md = rs.getMetaData();
-                int cols = md.getColumnCount();
-                List<String> names = new ArrayList<>();
-                for (int i = 1; i <= cols; i++) {
-                  names.add(md.getColumnName(i));
-                }
-                while (rs.next()) {
-                  int bucket = router.bucket(t.keys().read(rs));
-                  if (!from.shardOf(bucket).equals(source) || to.shardOf(bucket).equals(source)) {
-                    continue;
-                  }
-                  Object[] row = new Object[cols + 1];
-                  row[0] = t.keys().read(rs);
-                  for (int i = 1; i <= cols; i++) {
-                    row[i] = rs.getObject(i);
-                  }
-                  List<Object[]> batch =
-                      pending.computeIfAbsent(to.shardOf(bucket), k -> new ArrayList<>());
-                  batch.add(row);
-                  if (batch.size() >= batchSize) {
-                    n += insertMissing(to.shardOf(bucket), t, names, batch);
-                    batch.clear();
-                  }
-                }
-                for (Map.Entry<String, List<Object[]>> e : pending.entrySet()) {
-                  n += insertMissing(e.getKey(), t, names, e.getValue());
-                }
-              }
-              return n;
-            });
+            src ->
+                streaming(
+                    src,
+                    st -> {
+                      long n = 0;
+                      Map<String, List<Object[]>> pending = new HashMap<>();
+                      try (ResultSet rs = st.executeQuery("SELECT * FROM " + t.name())) {
+                        ResultSetMetaData md = rs.getMetaData();
+                        int cols = md.getColumnCount();
+                        List<String> names = new ArrayList<>();
+                        for (int i = 1; i <= cols; i++) {
+                          names.add(md.getColumnName(i));
+                        }
+                        while (rs.next()) {
+                          int bucket = router.bucket(t.keys().read(rs));
+                          if (!from.shardOf(bucket).equals(source)
+                              || to.shardOf(bucket).equals(source)) {
+                            continue;
+                          }
+                          Object[] row = new Object[cols + 1];
+                          row[0] = t.keys().read(rs);
+                          for (int i = 1; i <= cols; i++) {
+                            row[i] = rs.getObject(i);
+                          }
+                          List<Object[]> batch =
+                              pending.computeIfAbsent(to.shardOf(bucket), k -> new ArrayList<>());
+                          batch.add(row);
+                          if (batch.size() >= batchSize) {
+                            n += insertMissing(to.shardOf(bucket), t, names, batch);
+                            batch.clear();
+                          }
+                        }
+                        for (Map.Entry<String, List<Object[]>> e : pending.entrySet()) {
+                          n += insertMissing(e.getKey(), t, names, e.getValue());
+                        }
+                      }
+                      return n;
+                    }));
+  }
+
+  /** A statement body run by {@link #streaming}. */
+  @FunctionalInterface
+  private interface Scan<T> {
+    T run(Statement st) throws SQLException;
+  }
+
+  /**
+   * Runs {@code body} in a read transaction with a fetch size, so that PostgreSQL streams a whole
+   * table scan through a cursor (its driver buffers the entire result otherwise) and the statement
+   * timeout applies to each fetch rather than to the whole scan.
+   */
+  private <T> T streaming(java.sql.Connection c, Scan<T> body) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    if (auto) {
+      c.setAutoCommit(false);
+    }
+    boolean done = false;
+    try (Statement st = c.createStatement()) {
+      st.setFetchSize(batchSize);
+      T result = body.run(st);
+      c.commit();
+      done = true;
+      return result;
+    } finally {
+      if (!done) {
+        try {
+          c.rollback();
+        } catch (SQLException e) {
+          LOG.debug("rollback after a failed scan failed too", e);
+        }
+      }
+      if (auto) {
+        c.setAutoCommit(true);
+      }
+    }
   }
 
   private long insertMissing(String target, Table<K> t, List<String> names, List<Object[]> rows) {
@@ -201,7 +243,6 @@ public final class ShardMigration<K> {
             + ") VALUES ("
             + String.join(", ", Collections.nCopies(names.size(), "?"))
             + ")";
-    String exists = "SELECT 1 FROM " + t.name() + " WHERE " + t.keyColumn() + " = ?";
     return shards
         .shard(target)
         .write(
@@ -209,14 +250,11 @@ public final class ShardMigration<K> {
               boolean auto = c.getAutoCommit();
               c.setAutoCommit(false);
               long n = 0;
-              try (PreparedStatement ex = c.prepareStatement(exists);
-                  PreparedStatement ins = c.prepareStatement(insert)) {
+              try (PreparedStatement ins = c.prepareStatement(insert)) {
+                Set<Object> present = present(c, t, rows);
                 for (Object[] row : rows) {
-                  ex.setObject(1, row[0]);
-                  try (ResultSet rs = ex.executeQuery()) {
-                    if (rs.next()) {
-                      continue;
-                    }
+                  if (present.contains(row[0])) {
+                    continue;
                   }
                   for (int i = 1; i < row.length; i++) {
                     ins.setObject(i, row[i]);
@@ -234,6 +272,34 @@ public final class ShardMigration<K> {
               }
               return n;
             });
+  }
+
+  /** The keys of {@code rows} that the target already holds, found with one query per 1000. */
+  private Set<Object> present(java.sql.Connection c, Table<K> t, List<Object[]> rows)
+      throws SQLException {
+    Set<Object> present = new HashSet<>();
+    for (int start = 0; start < rows.size(); start += 1000) {
+      List<Object[]> chunk = rows.subList(start, Math.min(rows.size(), start + 1000));
+      String sql =
+          "SELECT * FROM "
+              + t.name()
+              + " WHERE "
+              + t.keyColumn()
+              + " IN ("
+              + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+              + ")";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setObject(i + 1, chunk.get(i)[0]);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            present.add(t.keys().read(rs));
+          }
+        }
+      }
+    }
+    return present;
   }
 
   /**
@@ -266,28 +332,32 @@ public final class ShardMigration<K> {
     return shards
         .shard(shard)
         .write(
-            c -> {
-              long count = 0;
-              long sum = 0;
-              try (Statement st = c.createStatement();
-                  ResultSet rs = st.executeQuery("SELECT * FROM " + t.name())) {
-                int cols = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                  int bucket = router.bucket(t.keys().read(rs));
-                  if (!from.shardOf(bucket).equals(a) || !to.shardOf(bucket).equals(b)) {
-                    continue;
-                  }
-                  long h = 17;
-                  for (int i = 1; i <= cols; i++) {
-                    String v = rs.getString(i);
-                    h = KeyHasher.mix64(h * 31 + (v == null ? 0 : KeyHasher.strings().hash(v)));
-                  }
-                  count++;
-                  sum += h;
-                }
-              }
-              return new long[] {count, sum};
-            });
+            c ->
+                streaming(
+                    c,
+                    st -> {
+                      long count = 0;
+                      long sum = 0;
+                      try (ResultSet rs = st.executeQuery("SELECT * FROM " + t.name())) {
+                        int cols = rs.getMetaData().getColumnCount();
+                        while (rs.next()) {
+                          int bucket = router.bucket(t.keys().read(rs));
+                          if (!from.shardOf(bucket).equals(a) || !to.shardOf(bucket).equals(b)) {
+                            continue;
+                          }
+                          long h = 17;
+                          for (int i = 1; i <= cols; i++) {
+                            String v = rs.getString(i);
+                            h =
+                                KeyHasher.mix64(
+                                    h * 31 + (v == null ? 0 : KeyHasher.strings().hash(v)));
+                          }
+                          count++;
+                          sum += h;
+                        }
+                      }
+                      return new long[] {count, sum};
+                    }));
   }
 
   /**
@@ -329,30 +399,40 @@ public final class ShardMigration<K> {
             shards
                 .shard(source)
                 .write(
-                    c -> {
-                      List<Object> keys = new ArrayList<>();
-                      try (Statement st = c.createStatement();
-                          ResultSet rs =
-                              st.executeQuery("SELECT " + t.keyColumn() + " FROM " + t.name())) {
-                        while (rs.next()) {
-                          int bucket = router.bucket(t.keys().read(rs));
-                          if (from.shardOf(bucket).equals(source)
-                              && !to.shardOf(bucket).equals(source)) {
-                            keys.add(rs.getObject(1));
-                          }
-                        }
-                      }
-                      long n = 0;
-                      try (PreparedStatement del =
-                          c.prepareStatement(
-                              "DELETE FROM " + t.name() + " WHERE " + t.keyColumn() + " = ?")) {
-                        for (Object k : keys) {
-                          del.setObject(1, k);
-                          n += del.executeUpdate();
-                        }
-                      }
-                      return n;
-                    });
+                    c ->
+                        streaming(
+                            c,
+                            st -> {
+                              List<Object> keys = new ArrayList<>();
+                              try (ResultSet rs =
+                                  st.executeQuery(
+                                      "SELECT " + t.keyColumn() + " FROM " + t.name())) {
+                                while (rs.next()) {
+                                  int bucket = router.bucket(t.keys().read(rs));
+                                  if (from.shardOf(bucket).equals(source)
+                                      && !to.shardOf(bucket).equals(source)) {
+                                    keys.add(rs.getObject(1));
+                                  }
+                                }
+                              }
+                              long n = 0;
+                              try (PreparedStatement del =
+                                  c.prepareStatement(
+                                      "DELETE FROM "
+                                          + t.name()
+                                          + " WHERE "
+                                          + t.keyColumn()
+                                          + " = ?")) {
+                                for (Object k : keys) {
+                                  del.setObject(1, k);
+                                  del.addBatch();
+                                }
+                                for (int r : del.executeBatch()) {
+                                  n += r == Statement.SUCCESS_NO_INFO ? 1 : r;
+                                }
+                              }
+                              return n;
+                            }));
       }
     }
     LOG.info("Migration v{} -> v{}: deleted {} moved rows", from.version(), to.version(), deleted);
