@@ -1,11 +1,17 @@
 package io.headroom.sharding;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.headroom.testkit.PostgresFixture;
 import java.net.InetSocketAddress;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -59,5 +65,37 @@ class ShardedDataSourcePostgresIT extends ShardedDataSourceContract {
   @Override
   protected Endpoint unreachable(int port) {
     return endpoint("jdbc:postgresql://127.0.0.1:" + port + "/nowhere");
+  }
+
+  @Test
+  void aRunawayQueryIsCancelledByTheServerSideStatementTimeout() {
+    try (ShardedDataSource<String> ds =
+        ShardedDataSource.builder(ShardRouter.jump(64, KeyHasher.strings()))
+            .ticker(ticker)
+            .meterRegistry(meters)
+            .breakers(breakers())
+            .connectionTimeout(CONNECT)
+            .queryTimeout(Duration.ofMillis(300))
+            .shard("shard0", primary(0))
+            .shard("shard1", primary(1))
+            .build()) {
+      String k = keyOn(ds, "shard0", 0);
+      assertThatThrownBy(
+              () ->
+                  ds.forKey(k)
+                      .write(
+                          c -> {
+                            try (Statement st = c.createStatement()) {
+                              return st.execute("SELECT pg_sleep(600)");
+                            }
+                          }))
+          .isInstanceOfSatisfying(
+              ShardSqlException.class,
+              e -> {
+                assertThat(e.shard()).isEqualTo("shard0");
+                assertThat(e.sqlState()).as("query_canceled").isEqualTo("57014");
+              });
+      assertThat(write(ds.forKey(k), k, "after")).as("the connection is still usable").isOne();
+    }
   }
 }
