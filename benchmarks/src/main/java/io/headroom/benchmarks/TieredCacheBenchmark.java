@@ -38,7 +38,8 @@ import org.redisson.config.Config;
  *
  * <ul>
  *   <li>{@code headroomL1Hit} (L1 + L2 configured, value in L1) vs {@code caffeineHit} (raw Caffeine
- *       {@code getIfPresent}, same size bound and a 5-minute expireAfterWrite) and the peers' own
+ *       {@code getIfPresent}, same size bound and a 5-minute expireAfterWrite), {@code
+ *       caffeineVariableExpiryHit} (raw Caffeine with per-entry expiry, as jitter needs) and the peers' own
  *       two-level caches on a local hit: {@code redissonLocalCachedMapHit}, {@code
  *       jetcacheMultiLevelHit} (Caffeine L1 over JetCache's in-process mock remote: jetcache-core
  *       ships no Redis client, and a local hit never touches the second level);
@@ -59,6 +60,7 @@ public class TieredCacheBenchmark {
   private TieredCache<String, String> tiered;
   private TieredCache<String, String> remoteOnly;
   private Cache<String, String> caffeine;
+  private Cache<String, String> caffeineVariable;
   private RedisClient client;
   private StatefulRedisConnection<String, String> connection;
   private RedisCommands<String, String> lettuce;
@@ -103,6 +105,14 @@ public class TieredCacheBenchmark {
     caffeine =
         Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(5)).build();
     caffeine.put(KEY, VALUE);
+    caffeineVariable =
+        Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfter(
+                com.github.benmanes.caffeine.cache.Expiry.<String, String>writing(
+                    (k, v) -> Duration.ofMinutes(5)))
+            .build();
+    caffeineVariable.put(KEY, VALUE);
 
     client = RedisClient.create(url);
     connection = client.connect();
@@ -176,6 +186,12 @@ public class TieredCacheBenchmark {
   @Benchmark
   public String caffeineHit() {
     return caffeine.getIfPresent(KEY);
+  }
+
+  /** Raw Caffeine with per-entry (variable) expiry, which TieredCache needs for TTL jitter. */
+  @Benchmark
+  public String caffeineVariableExpiryHit() {
+    return caffeineVariable.getIfPresent(KEY);
   }
 
   @Benchmark

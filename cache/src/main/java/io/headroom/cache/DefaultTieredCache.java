@@ -2,7 +2,6 @@ package io.headroom.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.headroom.breaker.Breaker;
 import io.headroom.breaker.BreakerPreset;
 import io.headroom.breaker.BreakerRegistry;
@@ -200,7 +199,8 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
           Caffeine.newBuilder()
               .maximumSize(b.localMaxSize)
               .ticker(caffeineTicker)
-              .expireAfter(new EntryExpiry<K, V>())
+              .expireAfterWrite(
+                  Duration.ofNanos((long) Math.ceil(b.localTtl.toNanos() * (1 + b.jitter)) + 1))
               .evictionListener(
                   (@Nullable K k,
                       @Nullable Entry<V> v,
@@ -237,24 +237,6 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     }
   }
 
-  /** Expiry per entry, from the expiresAt computed (with jitter) when it was made. */
-  private static final class EntryExpiry<K, V> implements Expiry<K, Entry<V>> {
-    @Override
-    public long expireAfterCreate(K key, Entry<V> value, long currentTime) {
-      return Math.max(0, value.expiresAt - currentTime);
-    }
-
-    @Override
-    public long expireAfterUpdate(K key, Entry<V> value, long currentTime, long currentDuration) {
-      return Math.max(0, value.expiresAt - currentTime);
-    }
-
-    @Override
-    public long expireAfterRead(K key, Entry<V> value, long currentTime, long currentDuration) {
-      return currentDuration;
-    }
-  }
-
   @Override
   public String name() {
     return name;
@@ -268,11 +250,15 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     if (c != null) {
       Entry<V> e = c.getIfPresent(key);
       if (e != null) {
-        meters.l1Hits.increment();
-        if (refreshing && refreshDue(e)) {
-          refreshInBackground(key);
+        long now = ticker.read();
+        if (now < e.expiresAt) {
+          meters.l1Hits.increment();
+          if (refreshing && refreshDue(e, now)) {
+            refreshInBackground(key);
+          }
+          return e.value;
         }
-        return e.value;
+        expire(c, key, e);
       }
       meters.l1Misses.increment();
     }
@@ -284,10 +270,10 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     Checks.notNull(key, "key");
     Cache<K, Entry<V>> c = l1;
     if (c != null) {
-      Entry<V> e = c.getIfPresent(key);
+      Entry<V> e = live(c, key);
       if (e != null) {
         meters.l1Hits.increment();
-        if (refreshing && refreshDue(e)) {
+        if (refreshing && refreshDue(e, ticker.read())) {
           refreshInBackground(key);
         }
         return CompletableFuture.completedFuture(e.value);
@@ -297,8 +283,26 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     return CompletableFuture.supplyAsync(() -> load(key), executor);
   }
 
-  private boolean refreshDue(Entry<V> e) {
-    long now = ticker.read();
+  /**
+   * L1 holds entries up to the jitter's upper bound; each entry's own (jittered) expiry is checked
+   * here, on read.
+   */
+  private @Nullable Entry<V> live(Cache<K, Entry<V>> c, K key) {
+    Entry<V> e = c.getIfPresent(key);
+    if (e == null || ticker.read() < e.expiresAt) {
+      return e;
+    }
+    expire(c, key, e);
+    return null;
+  }
+
+  private void expire(Cache<K, Entry<V>> c, K key, Entry<V> e) {
+    if (c.asMap().remove(key, e)) {
+      meters.evictions.increment();
+    }
+  }
+
+  private boolean refreshDue(Entry<V> e, long now) {
     if (earlyRefresh == EarlyRefresh.AHEAD) {
       return now >= e.expiresAt - aheadNanos;
     }
@@ -344,7 +348,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     try {
       long startSeq = sequence.get();
       Cache<K, Entry<V>> c = l1;
-      Entry<V> e = c == null ? null : c.getIfPresent(key); // a fill that just finished
+      Entry<V> e = c == null ? null : live(c, key); // a fill that just finished
       if (e == null) {
         e = fill(key, false, startSeq);
       }
@@ -583,7 +587,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     Checks.notNull(key, "key");
     Cache<K, Entry<V>> c = l1;
     if (c != null) {
-      Entry<V> e = c.getIfPresent(key);
+      Entry<V> e = live(c, key);
       if (e != null) {
         meters.l1Hits.increment();
         return e.value;
@@ -616,7 +620,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     for (K key : keys) {
       Checks.notNull(key, "keys[]");
       if (c != null) {
-        Entry<V> e = c.getIfPresent(key);
+        Entry<V> e = live(c, key);
         if (e != null) {
           meters.l1Hits.increment();
           if (e.value != null) {
