@@ -22,7 +22,7 @@ class RedisClusterFailoverIT {
         RedisConnector.create(
             RedisSettings.builder()
                 .uri(cluster.seeds())
-                .commandTimeout(Duration.ofSeconds(1))
+                .commandTimeout(Duration.ofSeconds(3))
                 .topologyRefresh(Duration.ofSeconds(1))
                 .build())) {
       RateLimiter limiter =
@@ -38,13 +38,17 @@ class RedisClusterFailoverIT {
       String key = ((RedisRateLimiter) limiter).redisKey("user:7", 0);
       assertThat(cluster.killPrimaryOf(key)).isPositive();
       cluster.awaitFailover();
+      // until Lettuce has the new topology: three decisions from Redis in a row
+      java.util.concurrent.atomic.AtomicInteger inARow =
+          new java.util.concurrent.atomic.AtomicInteger();
       await()
           .atMost(Duration.ofSeconds(40))
           .pollInterval(Duration.ofMillis(200))
           .until(
               () -> {
                 ticker.advance(Duration.ofSeconds(5)); // past the breaker's open wait
-                return limiter.tryAcquire("user:7").reason() == Decision.Reason.ALLOWED;
+                boolean ok = limiter.tryAcquire("user:7").reason() == Decision.Reason.ALLOWED;
+                return ok ? inARow.incrementAndGet() >= 3 : inARow.getAndSet(0) < 0;
               });
       // replication is asynchronous, so the promoted replica may miss the last writes (the
       // limit is briefly looser); from then on it counts every request
