@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -24,14 +25,21 @@ import org.slf4j.LoggerFactory;
  * flushes what is left, so no count is lost at a clean stop. A batch that fails (its shard is down)
  * goes back into the buffer and is retried at the next flush.
  *
- * <p>Correctness under concurrency: {@code merge} and {@code remove} on a {@link ConcurrentHashMap}
- * are atomic per key, so an increment lands either in the value a flush removed or in a fresh entry
- * that the next flush writes; none is lost or counted twice.
+ * <p>Correctness under concurrency: each code's buffered count is an {@link AtomicLong} in a {@link
+ * ConcurrentHashMap}. An increment is a lookup and a CAS, with no lock and no allocation once the
+ * code has an entry (a {@code merge} would lock the map bin and box a new {@code Long} per
+ * redirect, and the popular codes are hit by every thread). A flush first removes the entry from
+ * the map, then seals the counter ({@code getAndSet(SEALED)}): an increment that won its CAS before
+ * the seal is in the value the flush took; one that finds the counter sealed retries on a fresh
+ * entry, which the next flush writes. None is lost or counted twice.
  */
 final class AccessCounts implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AccessCounts.class);
 
-  private final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>();
+  /** A counter removed by a flush: increments go to a fresh entry. */
+  private static final long SEALED = Long.MIN_VALUE;
+
+  private final ConcurrentHashMap<String, AtomicLong> pending = new ConcurrentHashMap<>();
   private final LinkStore store;
   private final ReentrantLock flushLock = new ReentrantLock();
   private final ScheduledExecutorService scheduler;
@@ -65,12 +73,31 @@ final class AccessCounts implements AutoCloseable {
 
   /** Counts one access. */
   void increment(String code) {
-    pending.merge(code, 1L, Long::sum);
+    add(code, 1);
+  }
+
+  private void add(String code, long n) {
+    while (true) {
+      AtomicLong c = pending.get(code);
+      if (c == null) {
+        c = pending.computeIfAbsent(code, k -> new AtomicLong());
+      }
+      long v = c.get();
+      while (v != SEALED) {
+        if (c.compareAndSet(v, v + n)) {
+          return;
+        }
+        v = c.get();
+      }
+      // sealed by a flush that has already removed it from the map: retry on a fresh entry
+    }
   }
 
   /** Accesses of {@code code} on this node not yet written. */
   long pending(String code) {
-    return pending.getOrDefault(code, 0L);
+    AtomicLong c = pending.get(code);
+    long v = c == null ? 0 : c.get();
+    return v == SEALED ? 0 : v;
   }
 
   /**
@@ -92,8 +119,12 @@ final class AccessCounts implements AutoCloseable {
     try {
       Map<String, Map<String, Long>> byShard = new HashMap<>();
       for (String code : new ArrayList<>(pending.keySet())) {
-        Long n = pending.remove(code);
-        if (n != null) {
+        AtomicLong c = pending.remove(code);
+        if (c == null) {
+          continue;
+        }
+        long n = c.getAndSet(SEALED);
+        if (n > 0) {
           byShard.computeIfAbsent(store.shardOf(code), k -> new HashMap<>()).put(code, n);
         }
       }
@@ -106,7 +137,7 @@ final class AccessCounts implements AutoCloseable {
           written += sum;
         } catch (RuntimeException ex) {
           flushErrors.increment();
-          e.getValue().forEach((code, n) -> pending.merge(code, n, Long::sum));
+          e.getValue().forEach(this::add);
           failures.add(ex);
         }
       }
@@ -148,7 +179,7 @@ final class AccessCounts implements AutoCloseable {
       long n = flush();
       log.info("flushed {} buffered access counts at shutdown", n);
     } catch (RuntimeException e) {
-      long lost = pending.values().stream().mapToLong(Long::longValue).sum();
+      long lost = pending.keySet().stream().mapToLong(this::pending).sum();
       log.error("could not flush {} access counts at shutdown: {}", lost, e.toString());
     }
   }

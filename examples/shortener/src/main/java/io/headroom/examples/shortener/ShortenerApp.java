@@ -19,7 +19,11 @@ import io.headroom.health.InFlightTracker;
 import io.headroom.health.JvmChecks;
 import io.headroom.idgen.IdGenerator;
 import io.headroom.idgen.IdGeneratorConfig;
+import io.headroom.idgen.IdGeneratorException;
 import io.headroom.idgen.ShortCodes;
+import io.headroom.idgen.WorkerIdProvider;
+import io.headroom.idgen.redis.RedisWorkerIdConfig;
+import io.headroom.idgen.redis.RedisWorkerIdProvider;
 import io.headroom.ratelimit.Decision;
 import io.headroom.ratelimit.RateLimitHeaders;
 import io.headroom.ratelimit.RateLimitPreset;
@@ -36,6 +40,8 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,11 +56,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -84,13 +93,19 @@ public final class ShortenerApp implements AutoCloseable {
   private final Javalin http;
   private final String baseUrl;
   private final ShardedDataSource<String> shards;
+  private final IdGenerator ids;
 
   private ShortenerApp(
-      HealthRegistry health, Javalin http, String baseUrl, ShardedDataSource<String> shards) {
+      HealthRegistry health,
+      Javalin http,
+      String baseUrl,
+      ShardedDataSource<String> shards,
+      IdGenerator ids) {
     this.health = health;
     this.http = http;
     this.baseUrl = baseUrl;
     this.shards = shards;
+    this.ids = ids;
   }
 
   /** A builder; {@link Builder#start()} starts the app. */
@@ -115,6 +130,11 @@ public final class ShortenerApp implements AutoCloseable {
 
   ShardedDataSource<String> shards() {
     return shards;
+  }
+
+  /** The Snowflake worker ID this process issues IDs with (fixed, or leased from Redis). */
+  long workerId() {
+    return ids.workerId();
   }
 
   /** Drains and stops the app; see the class comment. Idempotent. */
@@ -231,8 +251,15 @@ public final class ShortenerApp implements AutoCloseable {
         opened.add(redis);
       }
 
-      IdGenerator ids =
-          IdGenerator.create(IdGeneratorConfig.from(settings).meterRegistry(meters).build());
+      IdGeneratorConfig.Builder idConfig = IdGeneratorConfig.from(settings).meterRegistry(meters);
+      if (redis != null && !settings.contains(WorkerIdProvider.WORKER_ID_KEY)) {
+        // Leased: unique among live processes without configuring one per process. The first
+        // claim in a namespace new to this Redis waits one lease TTL (see idgen's README).
+        RedisWorkerIdConfig lease =
+            RedisWorkerIdConfig.from(settings).meterRegistry(meters).build();
+        idConfig.workerIdProvider(RedisWorkerIdProvider.create(redis, lease));
+      }
+      IdGenerator ids = IdGenerator.create(idConfig.build());
       opened.add(ids);
       ShortCodes codes = ShortCodes.fromSettings(settings);
 
@@ -293,14 +320,18 @@ public final class ShortenerApp implements AutoCloseable {
       health.refresh();
       health.markStarted();
       log.info(
-          "shortener listening on {}:{} (base {}), {} shard(s){}, redis {}",
+          "shortener listening on {}:{} (base {}), {} shard(s){}, redis {}, worker ID {} ({})",
           config.host,
           http.port(),
           base,
           shards.shardNames().size(),
           config.embeddedShards ? " (embedded H2 in " + config.dataDir + ")" : "",
-          config.redis ? "on" : "off (L1-only cache, local limits)");
-      return new ShortenerApp(health, http, base, shards);
+          config.redis ? "on" : "off (L1-only cache, local limits)",
+          ids.workerId(),
+          redis != null && !settings.contains(WorkerIdProvider.WORKER_ID_KEY)
+              ? "leased from Redis"
+              : WorkerIdProvider.WORKER_ID_KEY);
+      return new ShortenerApp(health, http, base, shards, ids);
     }
 
     /**
@@ -317,7 +348,18 @@ public final class ShortenerApp implements AutoCloseable {
         // machine; a PostgreSQL pool keeps the module's 2s default.
         defaults.put("HEADROOM_SHARDS_CONNECTION_TIMEOUT", "10s");
       }
-      defaults.put("HEADROOM_WORKER_ID", "0");
+      if (config.redis) {
+        // Leased worker IDs (unless HEADROOM_WORKER_ID is set). Heartbeat and safety margin
+        // follow the TTL (a fifth each, as the idgen defaults 2s/2s do for 10s), so that setting
+        // only the TTL is enough.
+        defaults.put(RedisWorkerIdConfig.NAMESPACE_KEY, "shortener");
+        Duration ttl = raw.getDuration(RedisWorkerIdConfig.TTL_KEY, Duration.ofSeconds(10));
+        String fifth = Math.max(1, ttl.toMillis() / 5) + "ms";
+        defaults.put(RedisWorkerIdConfig.HEARTBEAT_KEY, fifth);
+        defaults.put(RedisWorkerIdConfig.SAFETY_MARGIN_KEY, fifth);
+      } else {
+        defaults.put(WorkerIdProvider.WORKER_ID_KEY, "0");
+      }
       if (!raw.contains(ShortCodes.SECRET_KEY)) {
         if (!config.embeddedShards) {
           throw raw.invalid(
@@ -440,6 +482,16 @@ public final class ShortenerApp implements AutoCloseable {
                 c.http.maxRequestSize = 16 * 1024;
                 c.http.disableCompression();
                 c.router.ignoreTrailingSlashes = true;
+                QueuedThreadPool pool =
+                    new QueuedThreadPool(config.httpMaxThreads, Math.min(8, config.httpMaxThreads));
+                pool.setName("shortener-http");
+                c.jetty.threadPool = pool;
+                c.jetty.modifyServletContextHandler(
+                    h ->
+                        h.addFilter(
+                            new FilterHolder(new RedirectFilter(this)),
+                            "/*",
+                            EnumSet.of(DispatcherType.REQUEST)));
               });
       app.get("/health", probe);
       app.get("/health/{probe}", probe);
@@ -458,25 +510,13 @@ public final class ShortenerApp implements AutoCloseable {
                       e.getStatus() == 404 ? "not-found" : "http-" + e.getStatus(),
                       reason(e.getStatus()),
                       String.valueOf(e.getMessage()))));
-      app.exception(
-          ShardUnavailableException.class,
-          (e, ctx) ->
-              problem(
-                  ctx,
-                  new ProblemException(
-                      503,
-                      "database-unavailable",
-                      "Service Unavailable",
-                      "the shard holding this code is unavailable; try again shortly",
-                      Map.of("Retry-After", "5"))));
+      app.exception(ShardUnavailableException.class, (e, ctx) -> problem(ctx, shardDown()));
+      app.exception(IdGeneratorException.class, (e, ctx) -> problem(ctx, noIds(e)));
       app.exception(
           Exception.class,
           (e, ctx) -> {
             log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            problem(
-                ctx,
-                new ProblemException(
-                    500, "internal", "Internal Server Error", "an unexpected error occurred"));
+            problem(ctx, internal());
           });
       app.error(
           404,
@@ -499,6 +539,33 @@ public final class ShortenerApp implements AutoCloseable {
             }
           });
       return app;
+    }
+
+    private static ProblemException shardDown() {
+      return new ProblemException(
+          503,
+          "database-unavailable",
+          "Service Unavailable",
+          "the shard holding this code is unavailable; try again shortly",
+          Map.of("Retry-After", "5"));
+    }
+
+    /**
+     * No ID can be issued: the worker lease lapsed (Redis unreachable) or the clock stepped back.
+     */
+    private static ProblemException noIds(IdGeneratorException e) {
+      log.warn("cannot issue an ID: {}", e.getMessage());
+      return new ProblemException(
+          503,
+          "id-unavailable",
+          "Service Unavailable",
+          "no link ID can be issued right now; try again shortly",
+          Map.of("Retry-After", "5"));
+    }
+
+    private static ProblemException internal() {
+      return new ProblemException(
+          500, "internal", "Internal Server Error", "an unexpected error occurred");
     }
 
     /** Counts the request as in flight, so that draining waits for it. */
@@ -594,29 +661,66 @@ public final class ShortenerApp implements AutoCloseable {
         cache.put(link);
         created.increment();
         ctx.status(201)
-            .header("Location", baseUrl + "/api/v1/urls/" + link.code())
+            .header("Location", baseUrl + "/" + link.code())
             .contentType(JSON)
             .result(MAPPER.writeValueAsBytes(view(link, null)));
       }
     }
 
+    /** {@code GET /{code}} for what {@link RedirectFilter} leaves to Javalin (never a code). */
     void redirect(Context ctx) {
-      {
-        String code = ctx.pathParam("code");
-        Link link = lookup(code);
-        if (link == null) {
-          notFound.increment();
-          throw ProblemException.notFound("no link with code '" + printable(code) + "'");
+      ctx.status(302).header("Location", redirectTarget(ctx.pathParam("code")));
+    }
+
+    /**
+     * {@code GET /{code}} on the hot path ({@link RedirectFilter}): a 302, or a problem answer. An
+     * L1 hit allocates nothing here but the in-flight marker.
+     */
+    void redirect(String code, HttpServletResponse res) throws IOException {
+      InFlightTracker.Request r = inFlight.begin();
+      try {
+        String target;
+        try {
+          target = redirectTarget(code);
+        } catch (ProblemException e) {
+          problem(res, e);
+          return;
+        } catch (ShardUnavailableException e) {
+          problem(res, shardDown());
+          return;
+        } catch (RuntimeException e) {
+          log.error("unexpected failure on GET /{}", printable(code), e);
+          problem(res, internal());
+          return;
         }
-        if (link.expiredAt(clock.instant())) {
-          expired.increment();
-          throw new ProblemException(
-              410, "expired", "Gone", "the link '" + code + "' expired at " + link.expiresAt());
-        }
-        counts.increment(code);
-        redirected.increment();
-        ctx.status(302).header("Location", link.url());
+        res.setStatus(302);
+        res.setHeader("Location", target);
+        res.setContentLength(0);
+      } finally {
+        r.close();
       }
+    }
+
+    /**
+     * The URL {@code code} redirects to; counts the access.
+     *
+     * @throws ProblemException 404 for an unknown code or a string that cannot be one, 410 once the
+     *     link has expired
+     */
+    String redirectTarget(String code) {
+      Link link = lookup(code);
+      if (link == null) {
+        notFound.increment();
+        throw ProblemException.notFound("no link with code '" + printable(code) + "'");
+      }
+      if (link.expiresAt() != null && link.expiredAt(clock.instant())) {
+        expired.increment();
+        throw new ProblemException(
+            410, "expired", "Gone", "the link '" + code + "' expired at " + link.expiresAt());
+      }
+      counts.increment(code);
+      redirected.increment();
+      return link.url();
     }
 
     void stats(Context ctx) throws Exception {
@@ -627,7 +731,9 @@ public final class ShortenerApp implements AutoCloseable {
           throw ProblemException.notFound("no link with code '" + printable(code) + "'");
         }
         long count = counts.total(code, c -> store.accessCount(c).orElse(0L));
-        ctx.status(200).contentType(JSON).result(MAPPER.writeValueAsBytes(view(link, count)));
+        Map<String, Object> view = view(link, count);
+        view.put("expired", link.expiredAt(clock.instant()));
+        ctx.status(200).contentType(JSON).result(MAPPER.writeValueAsBytes(view));
       }
     }
 
@@ -676,18 +782,29 @@ public final class ShortenerApp implements AutoCloseable {
 
     static void problem(Context ctx, ProblemException e) {
       e.headers().forEach(ctx::header);
+      ctx.status(e.status()).contentType(PROBLEM_JSON).result(problemBytes(e));
+    }
+
+    static void problem(HttpServletResponse res, ProblemException e) throws IOException {
+      e.headers().forEach(res::setHeader);
+      byte[] bytes = problemBytes(e);
+      res.setStatus(e.status());
+      res.setContentType(PROBLEM_JSON);
+      res.setContentLength(bytes.length);
+      res.getOutputStream().write(bytes);
+    }
+
+    private static byte[] problemBytes(ProblemException e) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("type", e.type());
       body.put("title", e.title());
       body.put("status", e.status());
       body.put("detail", e.detail());
-      byte[] bytes;
       try {
-        bytes = MAPPER.writeValueAsBytes(body);
+        return MAPPER.writeValueAsBytes(body);
       } catch (JsonProcessingException ex) {
-        bytes = ("{\"status\":" + e.status() + "}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"status\":" + e.status() + "}").getBytes(StandardCharsets.UTF_8);
       }
-      ctx.status(e.status()).contentType(PROBLEM_JSON).result(bytes);
     }
 
     private static String reason(int status) {

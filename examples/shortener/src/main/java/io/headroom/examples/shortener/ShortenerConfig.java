@@ -24,6 +24,7 @@ final class ShortenerConfig {
   static final String CACHE_NEGATIVE_TTL = "SHORTENER_CACHE_NEGATIVE_TTL";
   static final String CACHE_L1_SIZE = "SHORTENER_CACHE_L1_SIZE";
   static final String COUNT_FLUSH_INTERVAL = "SHORTENER_COUNT_FLUSH_INTERVAL";
+  static final String HTTP_MAX_THREADS = "SHORTENER_HTTP_MAX_THREADS";
   static final String REDIS_URL = "HEADROOM_REDIS_URL";
   static final String SHARDS = "HEADROOM_SHARDS";
 
@@ -38,6 +39,7 @@ final class ShortenerConfig {
   final Duration cacheNegativeTtl;
   final int cacheL1Size;
   final Duration countFlushInterval;
+  final int httpMaxThreads;
   final boolean redis;
   final boolean embeddedShards;
 
@@ -78,6 +80,10 @@ final class ShortenerConfig {
     countFlushInterval =
         positive(
             s, COUNT_FLUSH_INTERVAL, s.getDuration(COUNT_FLUSH_INTERVAL, Duration.ofSeconds(2)));
+    httpMaxThreads = s.getInt(HTTP_MAX_THREADS, 250);
+    if (httpMaxThreads < 4 || httpMaxThreads > 10_000) {
+      throw s.invalid(HTTP_MAX_THREADS, Integer.toString(httpMaxThreads), "must be in [4, 10000]");
+    }
     redis = s.contains(REDIS_URL);
     embeddedShards = !s.contains(SHARDS);
   }

@@ -6,6 +6,7 @@ import static io.headroom.examples.shortener.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.headroom.idgen.IdLayout;
 import io.headroom.idgen.ShortCodes;
 import io.headroom.testkit.FakeTicker;
 import java.net.http.HttpResponse;
@@ -36,12 +37,15 @@ abstract class ShortenerContract {
   @Nullable ShortenerApp app;
   @Nullable Http http;
 
+  /** The settings the app was started with. */
+  final Map<String, String> appEnv = new HashMap<>();
+
   /** The infrastructure settings of this run. */
   abstract Map<String, String> infrastructure();
 
   @BeforeAll
   void startApp() {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = appEnv;
     env.put("PORT", "0");
     env.put("SHORTENER_HOST", "127.0.0.1");
     env.put("SHORTENER_TRUSTED_PROXIES", "127.0.0.1");
@@ -98,7 +102,7 @@ abstract class ShortenerContract {
     assertThat(created)
         .isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     assertThat(Instant.parse(b.path("expiresAt").asText())).isEqualTo(created.plusSeconds(86400));
-    assertThat(r.headers().firstValue("Location")).hasValue(base + "/api/v1/urls/" + code);
+    assertThat(r.headers().firstValue("Location")).hasValue(b.path("shortUrl").asText());
     assertThat(r.headers().firstValue("RateLimit-Policy")).hasValue("\"create\";q=5;w=60");
     assertThat(r.headers().firstValue("X-RateLimit-Remaining")).hasValue("4");
 
@@ -129,6 +133,22 @@ abstract class ShortenerContract {
     assertThat(b.path("url").asText()).isEqualTo("https://example.com/stats");
     assertThat(b.has("createdAt")).isTrue();
     assertThat(b.has("expiresAt")).isTrue();
+    assertThat(b.path("expired").isBoolean()).isTrue();
+    assertThat(b.path("expired").asBoolean()).isFalse();
+  }
+
+  @Test
+  void issuedIdsCarryTheAppsWorkerId() {
+    ShortCodes codes = ShortCodes.withSecret(SECRET);
+    for (int i = 0; i < 3; i++) {
+      long id = codes.decode(create("https://example.com/w/" + i).path("code").asText());
+      assertThat(workerOf(id)).isEqualTo(java.util.Objects.requireNonNull(app).workerId());
+    }
+  }
+
+  static long workerOf(long id) {
+    IdLayout l = IdLayout.DEFAULT;
+    return (id >>> l.sequenceBits()) & l.maxWorkerId();
   }
 
   @Test
@@ -213,7 +233,11 @@ abstract class ShortenerContract {
     assertThat(http().get("/" + code).statusCode()).isEqualTo(302);
     clock.advance(Duration.ofSeconds(61));
     assertProblem(http().get("/" + code), 410, "expired");
-    assertThat(http().get("/api/v1/urls/" + code).statusCode()).isEqualTo(200);
+    // the stats of an expired link still answer, and say it expired
+    HttpResponse<String> stats = http().get("/api/v1/urls/" + code);
+    assertThat(stats.statusCode()).isEqualTo(200);
+    assertThat(json(stats).path("expired").asBoolean()).isTrue();
+    assertThat(json(stats).path("accessCount").asLong()).isEqualTo(1);
   }
 
   @Test

@@ -27,6 +27,11 @@ class ShortenerRedisOutageIT {
   @RegisterExtension static final RedisFixture redis = RedisFixture.standalone();
 
   private static ShortenerApp start(Path data, String policy, FakeTicker ticker) {
+    return start(data, policy, ticker, Map.of());
+  }
+
+  private static ShortenerApp start(
+      Path data, String policy, FakeTicker ticker, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
     env.put("PORT", "0");
     env.put("SHORTENER_HOST", "127.0.0.1");
@@ -37,6 +42,9 @@ class ShortenerRedisOutageIT {
     env.put("HEADROOM_RATELIMIT_CREATE_LIMITS", "1000/1m");
     env.put("HEADROOM_RATELIMIT_CREATE_FAILURE_POLICY", policy);
     env.put("HEADROOM_HEALTH_DRAIN_DELAY", "0s");
+    // leased worker ID (no HEADROOM_WORKER_ID) with a short TTL: a fresh Redis waits one TTL
+    env.put("HEADROOM_IDGEN_LEASE_TTL", "1s");
+    env.putAll(extra);
     return ShortenerApp.builder().env(env::get).ticker(ticker).start();
   }
 
@@ -98,7 +106,9 @@ class ShortenerRedisOutageIT {
 
   @Test
   void creationFallsBackToLocalLimitsByDefault(@TempDir Path data) {
-    ShortenerApp app = start(data, "local_fallback", new FakeTicker());
+    // a fixed worker ID: a leased one stops creation once its lease lapses (test below)
+    ShortenerApp app =
+        start(data, "local_fallback", new FakeTicker(), Map.of("HEADROOM_WORKER_ID", "7"));
     try {
       Http http = new Http("http://127.0.0.1:" + app.port());
       redis.stop();
@@ -112,6 +122,50 @@ class ShortenerRedisOutageIT {
     } finally {
       app.close();
       redis.start();
+    }
+  }
+
+  @Test
+  void aLeasedWorkerIdStopsCreationUntilRedisIsBack(@TempDir Path data) {
+    ShortenerApp app = start(data, "local_fallback", new FakeTicker());
+    try {
+      Http http = new Http("http://127.0.0.1:" + app.port());
+      HttpResponse<String> first =
+          http.post("/api/v1/urls", body("https://example.com/lease"), "application/json", "c");
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+      String code = json(first).path("code").asText();
+      redis.stop();
+      // the lease is trusted for ttl - margin (800 ms) after the last renewal, in real time
+      HttpResponse<String> refused =
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(10))
+              .until(
+                  () ->
+                      http.post(
+                          "/api/v1/urls", body("https://example.com/no"), "application/json", "c"),
+                  r -> r.statusCode() != 201);
+      assertProblem(refused, 503, "id-unavailable");
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+      assertThat(http.get("/" + code).statusCode()).isEqualTo(302);
+
+      redis.start();
+      HttpResponse<String> back =
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(20))
+              .until(
+                  () ->
+                      http.post(
+                          "/api/v1/urls",
+                          body("https://example.com/again"),
+                          "application/json",
+                          "c"),
+                  r -> r.statusCode() == 201);
+      assertThat(json(back).path("url").asText()).isEqualTo("https://example.com/again");
+    } finally {
+      app.close();
+      if (!redis.isRunning()) {
+        redis.start();
+      }
     }
   }
 }
