@@ -194,7 +194,10 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     RedisConnector c = b.connector;
     this.timeoutNanos = c == null ? 0 : c.settings().commandTimeout().toNanos();
     if (b.localTtl != null) {
-      com.github.benmanes.caffeine.cache.Ticker caffeineTicker = b.ticker::read;
+      com.github.benmanes.caffeine.cache.Ticker caffeineTicker =
+          b.ticker == Ticker.system()
+              ? com.github.benmanes.caffeine.cache.Ticker.systemTicker()
+              : b.ticker::read;
       this.l1 =
           Caffeine.newBuilder()
               .maximumSize(b.localMaxSize)
