@@ -37,10 +37,10 @@ import org.redisson.config.Config;
  * headroom's TieredCache against what a user would otherwise pick, one thread, average time:
  *
  * <ul>
- *   <li>{@code headroomL1Hit} (L1 + L2 configured, value in L1) vs {@code caffeineHit} (raw Caffeine
- *       {@code getIfPresent}, same size bound and a 5-minute expireAfterWrite), {@code
- *       caffeineVariableExpiryHit} (raw Caffeine with per-entry expiry, as jitter needs) and the peers' own
- *       two-level caches on a local hit: {@code redissonLocalCachedMapHit}, {@code
+ *   <li>{@code headroomL1Hit} (L1 + L2 configured, value in L1) vs {@code caffeineHit} (raw
+ *       Caffeine {@code getIfPresent}, same size bound and a 5-minute expireAfterWrite), {@code
+ *       caffeineVariableExpiryHit} (raw Caffeine with per-entry expiry, as jitter needs) and the
+ *       peers' own two-level caches on a local hit: {@code redissonLocalCachedMapHit}, {@code
  *       jetcacheMultiLevelHit} (Caffeine L1 over JetCache's in-process mock remote: jetcache-core
  *       ships no Redis client, and a local hit never touches the second level);
  *   <li>{@code headroomL2Hit} (remote-only: every get is a Redis GET through the breaker) vs {@code
