@@ -168,7 +168,10 @@ public final class RedisClusterFixture implements BeforeAllCallback, AfterAllCal
     return description;
   }
 
-  /** The port of the node that currently serves {@code key}'s slot as a primary. */
+  /**
+   * The port of the node that currently serves {@code key}'s slot as a primary, or -1 when no
+   * running node knows a healthy owner.
+   */
   public int primaryPortOf(String key) {
     int slot = SlotHash.getSlot(key);
     for (RedisProcess n : running()) {
@@ -192,7 +195,7 @@ public final class RedisClusterFixture implements BeforeAllCallback, AfterAllCal
           }
         }
       }
-      return -1;
+      // this node's view does not name a healthy owner yet (e.g. mid-failover): ask the next one
     }
     return -1;
   }
