@@ -122,7 +122,10 @@ class RedisClusterIT {
   void commandsContinueAfterThePrimaryOfTheirSlotFails() {
     String key = "{failover}:k";
     connector.await(connector.set(key, "1".getBytes(UTF_8), Duration.ofMinutes(5)));
+    int owner = cluster.primaryPortOf(key);
+    assertThat(cluster.ports()).contains(owner);
     int port = cluster.killPrimaryOf(key);
+    assertThat(port).isEqualTo(owner);
     cluster.awaitFailover();
     await()
         .atMost(30, TimeUnit.SECONDS)
