@@ -133,6 +133,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
   private final int compressAbove;
   private final Breaker breaker;
   private final Ticker ticker;
+  private final L1Clock clock;
   private final Executor executor;
   private final long timeoutNanos;
   private final String prefix;
@@ -176,6 +177,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     this.lockPolls = (int) Math.max(1, b.lockWait.toNanos() / Math.max(1, lockPollNanos));
     this.compressAbove = b.compressAbove;
     this.ticker = b.ticker;
+    this.clock = new L1Clock(b.ticker);
     this.executor = b.executor;
     this.prefix = b.namespace + ":" + b.name + ":";
     this.generationKey = prefix + "gen";
@@ -194,14 +196,10 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     RedisConnector c = b.connector;
     this.timeoutNanos = c == null ? 0 : c.settings().commandTimeout().toNanos();
     if (b.localTtl != null) {
-      com.github.benmanes.caffeine.cache.Ticker caffeineTicker =
-          b.ticker == Ticker.system()
-              ? com.github.benmanes.caffeine.cache.Ticker.systemTicker()
-              : b.ticker::read;
       this.l1 =
           Caffeine.newBuilder()
               .maximumSize(b.localMaxSize)
-              .ticker(caffeineTicker)
+              .ticker(clock)
               .expireAfterWrite(
                   Duration.ofNanos((long) Math.ceil(b.localTtl.toNanos() * (1 + b.jitter)) + 1))
               .evictionListener(
@@ -253,10 +251,9 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     if (c != null) {
       Entry<V> e = c.getIfPresent(key);
       if (e != null) {
-        long now = ticker.read();
-        if (now < e.expiresAt) {
+        if (isLive(e)) {
           meters.l1Hits.increment();
-          if (refreshing && refreshDue(e, now)) {
+          if (refreshing && refreshDue(e, ticker.read())) {
             refreshInBackground(key);
           }
           return e.value;
@@ -292,11 +289,22 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
    */
   private @Nullable Entry<V> live(Cache<K, Entry<V>> c, K key) {
     Entry<V> e = c.getIfPresent(key);
-    if (e == null || ticker.read() < e.expiresAt) {
+    if (e == null || isLive(e)) {
       return e;
     }
     expire(c, key, e);
     return null;
+  }
+
+  /**
+   * Whether {@code e}, just returned by Caffeine, has not reached its own (jittered) expiry.
+   * Caffeine read the clock to check its fixed expiry; {@link L1Clock#recent()} is within {@link
+   * L1Clock#RESOLUTION} of that reading, so only an entry in its last millisecond needs a second
+   * clock read. Same answer as {@code ticker.read() < e.expiresAt}.
+   */
+  private boolean isLive(Entry<V> e) {
+    long expiresAt = e.expiresAt;
+    return expiresAt - clock.recent() >= L1Clock.RESOLUTION || clock.read() < expiresAt;
   }
 
   private void expire(Cache<K, Entry<V>> c, K key, Entry<V> e) {
