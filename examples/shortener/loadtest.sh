@@ -56,8 +56,8 @@ timeout 300 curl -sS -K "$cfg" | grep -o '"code":"[0-9A-Za-z]*"' | cut -d'"' -f4
 seeded=$(wc -l <"$work/codes.txt")
 [ "$seeded" -eq "$codes" ] || { echo "seeded $seeded of $codes links" >&2; exit 1; }
 
-echo "warming up (5 s)"
-CODES_FILE="$work/codes.txt" timeout 60 wrk -t"$threads" -c"$connections" -d5s -s "$here/loadtest.lua" "$base" >/dev/null
+echo "warming up (15 s: the JIT is still compiling after 5 s)"
+CODES_FILE="$work/codes.txt" timeout 60 wrk -t"$threads" -c"$connections" -d15s -s "$here/loadtest.lua" "$base" >/dev/null
 
 echo "running wrk -t$threads -c$connections -d$duration"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -99,7 +99,7 @@ load average (1/5/15 min) was $load_before before the run and $load_after at its
 cache, local limits), creation limit raised to 100,000,000/min because wrk is a single client.
 JAVA_OPTS: \`${JAVA_OPTS:-none}\`.
 
-**Load:** \`wrk -t$threads -c$connections -d$duration --latency -s loadtest.lua\` after a 5 s warm-up,
+**Load:** \`wrk -t$threads -c$connections -d$duration --latency -s loadtest.lua\` after a 15 s warm-up,
 over $codes seeded codes with Zipf-like popularity (s = $ZIPF_S) and ${CREATE_SHARE} of requests
 being \`POST /api/v1/urls\` creations.
 

@@ -185,6 +185,13 @@ abstract class ShortenerContract {
   }
 
   @Test
+  void rejectsBodiesOver16KiBWith413() {
+    String big = "{\"url\":\"https://example.com/\",\"pad\":\"" + "x".repeat(16 * 1024) + "\"}";
+    assertProblem(
+        http().post("/api/v1/urls", big, JSON_TYPE, freshClient()), 413, "body-too-large");
+  }
+
+  @Test
   void rejectsWrongContentTypeWith415() {
     for (String ct : List.of("text/plain", "application/x-www-form-urlencoded")) {
       assertProblem(

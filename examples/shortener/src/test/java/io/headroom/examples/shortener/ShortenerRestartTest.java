@@ -72,4 +72,61 @@ class ShortenerRestartTest {
       second.close();
     }
   }
+
+  /**
+   * SIGTERM to a real {@code java -jar}-like process: the shutdown hook flushes the buffered counts
+   * before the embedded databases close (H2's own exit hook used to close them first, and the
+   * counts were lost).
+   */
+  @Test
+  void sigtermFlushesTheBufferedCounts(@TempDir Path data) throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName());
+    pb.environment()
+        .putAll(
+            Map.of(
+                "PORT", Integer.toString(port),
+                "SHORTENER_HOST", "127.0.0.1",
+                "SHORTENER_DATA_DIR", data.toString(),
+                "HEADROOM_HEALTH_DRAIN_DELAY", "0s",
+                "SHORTENER_COUNT_FLUSH_INTERVAL", "1h"));
+    pb.redirectErrorStream(true).redirectOutput(data.resolve("app.log").toFile());
+    Process p = pb.start();
+    String code;
+    try {
+      Http http = new Http("http://127.0.0.1:" + port);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .until(() -> http.get("/health/readiness").statusCode() == 200);
+      HttpResponse<String> r =
+          http.post("/api/v1/urls", body("https://example.com/term"), "application/json", "x");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      code = json(r).path("code").asText();
+      for (int i = 0; i < 3; i++) {
+        assertThat(http.get("/" + code).statusCode()).isEqualTo(302);
+      }
+      p.destroy(); // SIGTERM
+      assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    assertThat(java.nio.file.Files.readString(data.resolve("app.log")))
+        .contains("flushed 3 buffered access counts at shutdown");
+    ShortenerApp again = start(data);
+    try {
+      Http http = new Http("http://127.0.0.1:" + again.port());
+      assertThat(json(http.get("/api/v1/urls/" + code)).path("accessCount").asLong()).isEqualTo(3);
+    } finally {
+      again.close();
+    }
+  }
 }
