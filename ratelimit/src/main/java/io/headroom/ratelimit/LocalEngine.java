@@ -17,10 +17,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * per {@code permits x emission interval} (the same continuous refill as the Redis GCRA), in a
  * bounded {@link ConcurrentHashMap}.
  *
- * <p>Each key's buckets are used under the key entry's monitor (Bucket4j runs unsynchronized inside
- * it), which makes "check every limit, then charge all or none" atomic, and lets the sweeper drop
- * an entry without racing a decision: an entry is retired under its monitor and a decision that
- * finds it retired starts again on a fresh one.
+ * <p>With <b>one limit</b> a key's bucket is Bucket4j's lock-free bucket, used without any lock:
+ * one compare-and-swap per decision, and the numbers of the decision come from the same {@link
+ * ConsumptionProbe} (one clock read). With <b>several limits</b> each key's buckets are used under
+ * the key entry's monitor (Bucket4j runs unsynchronized inside it), which makes "check every limit,
+ * then charge all or none" atomic.
+ *
+ * <p>The sweeper drops an entry only after marking it retired: a multi-limit entry under its
+ * monitor; a single-limit entry by a volatile flag written before it re-checks that the bucket is
+ * full, while a decision reads the flag after its compare-and-swap. Whichever comes second sees the
+ * other, so a decision that charged a retired bucket puts the permits back and starts again on a
+ * fresh entry: no charge is lost to a sweep. Sweeps run when a new key is inserted (the only way
+ * the map grows): at most every 10 s, and when the map is full.
  */
 final class LocalEngine {
   private static final long SWEEP_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
@@ -55,22 +63,62 @@ final class LocalEngine {
   }
 
   Decision decide(String key, long cost) {
+    return spec.n == 1 ? decideOne(key, cost) : decideMany(key, cost);
+  }
+
+  private Entry entry(String key) {
+    Entry e = entries.get(key);
+    return e != null ? e : insert(key);
+  }
+
+  private Entry insert(String key) {
     long now = ticker.read();
     if (now - nextSweep >= 0) {
       sweep(now, false);
     }
+    if (entries.size() >= maxKeys) {
+      sweep(now, true);
+    }
+    Entry fresh =
+        spec.n == 1
+            ? new Single(newBucket(0, SynchronizationStrategy.LOCK_FREE))
+            : new Many(newBuckets());
+    Entry e = entries.putIfAbsent(key, fresh);
+    return e == null ? fresh : e;
+  }
+
+  /** One limit: no lock, one CAS, the decision's numbers from the probe. */
+  private Decision decideOne(String key, long cost) {
+    long p = spec.permits[0];
     while (true) {
-      Entry e = entries.get(key);
-      if (e == null) {
-        if (entries.size() >= maxKeys) {
-          sweep(now, true);
-        }
-        Entry fresh = new Entry(newBuckets());
-        e = entries.putIfAbsent(key, fresh);
-        if (e == null) {
-          e = fresh;
-        }
+      Single e = (Single) entry(key);
+      Bucket b = e.bucket;
+      if (cost > p) {
+        // read-only: charges nothing, so a concurrent sweep cannot make it wrong
+        long reset = b.estimateAbilityToConsume(p).getNanosToWaitForRefill();
+        return spec.one(cost, false, b.getAvailableTokens(), reset, 0);
       }
+      ConsumptionProbe probe = b.tryConsumeAndReturnRemaining(cost);
+      if (e.retired) {
+        // the sweeper is dropping (or re-checking) this entry: undo and start again
+        if (probe.isConsumed()) {
+          b.addTokens(cost);
+        }
+        Thread.onSpinWait();
+        continue;
+      }
+      return spec.one(
+          cost,
+          probe.isConsumed(),
+          probe.getRemainingTokens(),
+          probe.getNanosToWaitForReset(),
+          probe.getNanosToWaitForRefill());
+    }
+  }
+
+  private Decision decideMany(String key, long cost) {
+    while (true) {
+      Many e = (Many) entry(key);
       synchronized (e) {
         if (!e.retired) {
           return e.decide(cost);
@@ -82,16 +130,19 @@ final class LocalEngine {
   private Bucket[] newBuckets() {
     Bucket[] b = new Bucket[spec.n];
     for (int i = 0; i < spec.n; i++) {
-      long p = spec.permits[i];
-      Duration period = periods[i];
-      b[i] =
-          Bucket.builder()
-              .addLimit(limit -> limit.capacity(p).refillGreedy(p, period))
-              .withCustomTimePrecision(meter)
-              .withSynchronizationStrategy(SynchronizationStrategy.NONE)
-              .build();
+      b[i] = newBucket(i, SynchronizationStrategy.NONE);
     }
     return b;
+  }
+
+  private Bucket newBucket(int i, SynchronizationStrategy sync) {
+    long p = spec.permits[i];
+    Duration period = periods[i];
+    return Bucket.builder()
+        .addLimit(limit -> limit.capacity(p).refillGreedy(p, period))
+        .withCustomTimePrecision(meter)
+        .withSynchronizationStrategy(sync)
+        .build();
   }
 
   /**
@@ -107,11 +158,8 @@ final class LocalEngine {
       for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, Entry> me = it.next();
         Entry e = me.getValue();
-        synchronized (e) {
-          if (e.fullAt != Long.MAX_VALUE && e.fullAt - now <= 0) {
-            e.retired = true;
-            entries.remove(me.getKey(), e);
-          }
+        if (e.retireIfFull(now)) {
+          entries.remove(me.getKey(), e);
         }
       }
       if (full && entries.size() >= maxKeys) {
@@ -120,10 +168,8 @@ final class LocalEngine {
             it.hasNext() && entries.size() > target; ) {
           Map.Entry<String, Entry> me = it.next();
           Entry e = me.getValue();
-          synchronized (e) {
-            e.retired = true;
-            entries.remove(me.getKey(), e);
-          }
+          e.retire();
+          entries.remove(me.getKey(), e);
         }
       }
     } finally {
@@ -131,39 +177,69 @@ final class LocalEngine {
     }
   }
 
-  /** One key's buckets; guarded by its own monitor. */
-  private final class Entry {
+  /** One key's state. */
+  private abstract static class Entry {
+    volatile boolean retired;
+
+    /** Retires the entry if its buckets are full at {@code now}; whether it did. */
+    abstract boolean retireIfFull(long now);
+
+    /** Retires the entry whatever its state (forgets its usage). */
+    abstract void retire();
+  }
+
+  /** One limit: a lock-free bucket. */
+  private final class Single extends Entry {
+    private final Bucket bucket;
+
+    Single(Bucket bucket) {
+      this.bucket = bucket;
+    }
+
+    @Override
+    boolean retireIfFull(long now) {
+      long p = spec.permits[0];
+      if (bucket.getAvailableTokens() < p) {
+        return false;
+      }
+      retired = true; // volatile write, then re-read the bucket: see the class comment
+      if (bucket.getAvailableTokens() >= p) {
+        return true;
+      }
+      retired = false;
+      return false;
+    }
+
+    @Override
+    void retire() {
+      retired = true;
+    }
+  }
+
+  /** Several limits: one bucket per limit; guarded by its own monitor. */
+  private final class Many extends Entry {
     private final Bucket[] buckets;
     private long fullAt = Long.MAX_VALUE; // not yet decided: never swept as full
-    private boolean retired;
 
-    Entry(Bucket[] buckets) {
+    Many(Bucket[] buckets) {
       this.buckets = buckets;
     }
 
-    Decision decide(long cost) {
-      return spec.n == 1 ? decideOne(cost) : decideMany(cost);
-    }
-
-    private Decision decideOne(long cost) {
-      Bucket b = buckets[0];
-      long p = spec.permits[0];
-      if (cost > p) {
-        long reset = b.estimateAbilityToConsume(p).getNanosToWaitForRefill();
-        fullAt = ticker.read() + reset;
-        return spec.one(cost, false, b.getAvailableTokens(), reset, 0);
+    @Override
+    synchronized boolean retireIfFull(long now) {
+      if (fullAt != Long.MAX_VALUE && fullAt - now <= 0) {
+        retired = true;
+        return true;
       }
-      ConsumptionProbe probe = b.tryConsumeAndReturnRemaining(cost);
-      fullAt = meter.currentTimeNanos() + probe.getNanosToWaitForReset();
-      return spec.one(
-          cost,
-          probe.isConsumed(),
-          probe.getRemainingTokens(),
-          probe.getNanosToWaitForReset(),
-          probe.getNanosToWaitForRefill());
+      return false;
     }
 
-    private Decision decideMany(long cost) {
+    @Override
+    synchronized void retire() {
+      retired = true;
+    }
+
+    Decision decide(long cost) {
       int n = spec.n;
       boolean all = true;
       EstimationProbe[] probes = new EstimationProbe[n];

@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.testkit.FakeTicker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 class LocalRateLimiterTest extends RateLimiterContract {
@@ -98,5 +107,60 @@ class LocalRateLimiterTest extends RateLimiterContract {
       limiter.tryAcquire("user:" + i);
     }
     assertThat(engine.size()).isLessThanOrEqualTo(1000);
+  }
+
+  @Test
+  void aSweepRacingDecisionsLosesNoCharge() throws Exception {
+    sweepRace(builder("race-one").limits(Limit.perHour(3)).build());
+    sweepRace(
+        builder("race-many").limits(Limit.perHour(3), Limit.of(4, Duration.ofHours(2))).build());
+  }
+
+  /** 4 threads x 2 calls on each of 2000 fresh keys (limit 3) while a thread sweeps non-stop. */
+  private void sweepRace(RateLimiter limiter) throws Exception {
+    LocalEngine engine = ((LocalRateLimiter) limiter).engine();
+    int keys = 2000;
+    AtomicIntegerArray admitted = new AtomicIntegerArray(keys);
+    AtomicBoolean done = new AtomicBoolean();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    try {
+      Future<?> sweeper =
+          pool.submit(
+              () -> {
+                start.await();
+                while (!done.get()) {
+                  engine.sweep(ticker.read(), false);
+                }
+                return null;
+              });
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int k = 0; k < keys; k++) {
+                    for (int c = 0; c < 2; c++) {
+                      if (limiter.tryAcquire("k" + k).allowed()) {
+                        admitted.incrementAndGet(k);
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> w : workers) {
+        w.get(60, TimeUnit.SECONDS);
+      }
+      done.set(true);
+      sweeper.get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int k = 0; k < keys; k++) {
+      assertThat(admitted.get(k)).as("admitted on key k%s", k).isEqualTo(3);
+    }
   }
 }
