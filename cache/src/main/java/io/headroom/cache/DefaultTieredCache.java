@@ -187,6 +187,9 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     Breaker br = b.breaker;
     if (br == null) {
       BreakerRegistry.Builder rb = BreakerRegistry.builder().ticker(b.ticker);
+      if (b.settings != null) {
+        rb.settings(b.settings);
+      }
       if (b.meterRegistry != null) {
         rb.meterRegistry(b.meterRegistry);
       }

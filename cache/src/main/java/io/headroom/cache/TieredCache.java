@@ -2,6 +2,7 @@ package io.headroom.cache;
 
 import io.headroom.breaker.Breaker;
 import io.headroom.core.Checks;
+import io.headroom.core.Settings;
 import io.headroom.core.Ticker;
 import io.headroom.redis.RedisConnector;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +61,17 @@ public interface TieredCache<K, V> extends AutoCloseable {
    */
   static <K, V> Builder<K, V> builder(String name) {
     return new Builder<>(name);
+  }
+
+  /**
+   * The settings key prefix of the cache named {@code name}: {@code HEADROOM_CACHE_} plus the name
+   * upper-cased with every character other than a letter or digit replaced by {@code _}, plus
+   * {@code _}. For example {@code "user-profiles"} reads {@code HEADROOM_CACHE_USER_PROFILES_*}.
+   *
+   * @throws IllegalArgumentException if {@code name} is blank
+   */
+  static String settingsPrefix(String name) {
+    return CacheSettings.prefix(Checks.notBlank(name, "name"));
   }
 
   /** The cache's name. */
@@ -180,6 +192,7 @@ public interface TieredCache<K, V> extends AutoCloseable {
     Ticker ticker = Ticker.system();
     Executor executor = ForkJoinPool.commonPool();
     String namespace = "headroom:cache";
+    @Nullable Settings settings;
 
     Builder(String name) {
       Checks.notBlank(name, "name");
@@ -378,13 +391,37 @@ public interface TieredCache<K, V> extends AutoCloseable {
     }
 
     /**
+     * Reads overrides from {@code settings} under {@link TieredCache#settingsPrefix
+     * HEADROOM_CACHE_<NAME>_} when {@link #build} runs, so they win over the values set in code
+     * whatever the call order: {@code LOCAL_MAX_SIZE}, {@code LOCAL_TTL}, {@code REMOTE_TTL},
+     * {@code NEGATIVE_TTL}, {@code JITTER}, {@code COMPRESS_ABOVE}, {@code EARLY_REFRESH_BETA},
+     * {@code REFRESH_AHEAD}, {@code DISTRIBUTED_LOAD_LOCK}, {@code LOAD_LOCK_LEASE}, {@code
+     * LOAD_LOCK_MAX_WAIT} and {@code NAMESPACE} (the module README lists them). Absent keys keep
+     * the builder's values. The default breaker then also reads {@code
+     * HEADROOM_BREAKER_CACHE_<NAME>_*} from the same settings.
+     *
+     * <p>The connector, codec and loader are code only: {@code REMOTE_TTL} needs {@link #remote},
+     * and enabling L1 from settings needs both {@code LOCAL_MAX_SIZE} and {@code LOCAL_TTL}.
+     */
+    public Builder<K, V> settings(Settings settings) {
+      this.settings = Checks.notNull(settings, "settings");
+      return this;
+    }
+
+    /**
      * Builds the cache; with {@link #remote} it subscribes to invalidations and reads the
      * generation (bounded by the command timeout; Redis may be down).
      *
      * @throws IllegalStateException if neither tier is configured, {@code remote} has no codec,
      *     early refresh lacks {@code local} or a loader, or the load lock lacks {@code remote}
+     * @throws io.headroom.core.SettingsException naming the key and the value if a {@link
+     *     #settings} value is malformed or out of range
      */
     public TieredCache<K, V> build() {
+      Settings s = settings;
+      if (s != null) {
+        CacheSettings.apply(s, this);
+      }
       Checks.state(
           localTtl != null || connector != null,
           "cache %s: configure local(maxSize, ttl), remote(connector, ttl) or both",
