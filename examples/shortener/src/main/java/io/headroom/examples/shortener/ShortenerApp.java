@@ -675,10 +675,8 @@ public final class ShortenerApp implements AutoCloseable {
         store.insert(link);
         cache.put(link);
         created.increment();
-        ctx.status(201)
-            .header("Location", baseUrl + "/" + link.code())
-            .contentType(JSON)
-            .result(MAPPER.writeValueAsBytes(view(link, null)));
+        ctx.status(201).header("Location", baseUrl + "/" + link.code()).contentType(JSON);
+        write(ctx, MAPPER.writeValueAsBytes(view(link, null)));
       }
     }
 
@@ -763,6 +761,15 @@ public final class ShortenerApp implements AutoCloseable {
         return null;
       }
       return cache.get(code).orElse(null);
+    }
+
+    /**
+     * Writes {@code bytes} as the whole body. {@code ctx.result(bytes)} would have Javalin copy
+     * them through a fresh buffer of its own on every answer.
+     */
+    private static void write(Context ctx, byte[] bytes) throws IOException {
+      ctx.res().setContentLength(bytes.length);
+      ctx.res().getOutputStream().write(bytes);
     }
 
     /**
