@@ -164,13 +164,22 @@ public abstract class RateLimiterBenchmark {
     return lettuceSync.get(names[pick()]);
   }
 
-  /** headroom's in-process engine (Bucket4j under a per-key monitor, metrics on). */
+  /**
+   * headroom's in-process engine, single limit: key validation, a map lookup, one Bucket4j charge
+   * (its SYNCHRONIZED bucket, no lock of ours), a {@link Decision} built from the probe, and a
+   * Micrometer counter increment (metrics on).
+   */
   @Benchmark
   public Decision headroomLocal() {
     return headroomLocal.tryAcquire(names[pick()]);
   }
 
-  /** Plain Bucket4j: a lock-free bucket per key in a ConcurrentHashMap. */
+  /**
+   * Plain Bucket4j as a user would write it: look up the key's bucket in a ConcurrentHashMap
+   * ({@code computeIfAbsent}, created on first use) and {@code tryConsumeAndReturnRemaining(1)} on
+   * it (Bucket4j's defaults: lock-free bucket, millisecond clock); returns the probe, records
+   * nothing.
+   */
   @Benchmark
   public ConsumptionProbe bucket4jLocal() {
     return bucket4jLocalMap
