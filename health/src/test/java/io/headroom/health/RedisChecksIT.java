@@ -56,10 +56,12 @@ class RedisChecksIT {
       assertThat(took).as("DOWN within the check's timeout").isLessThan(config.timeout().toNanos());
       HealthResponse unavailable = endpoints.handle("GET", "/health/readiness", h -> null);
       assertThat(unavailable.status()).isEqualTo(503);
+      // "connected" is whatever Lettuce knows at that instant: the PING may fail (connection
+      // reset) a moment before the client marks the connection closed, so either value is right.
       assertThat(unavailable.body())
-          .isEqualTo(
-              "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"redis\",\"status\":\"DOWN\","
-                  + "\"data\":{\"connected\":false}}]}");
+          .matches(
+              "\\{\"status\":\"DOWN\",\"checks\":\\[\\{\"name\":\"redis\",\"status\":\"DOWN\","
+                  + "\"data\":\\{\"connected\":(true|false)}}]}");
       assertThat(endpoints.handle("GET", "/health/liveness", h -> null).status())
           .as("liveness is not about Redis")
           .isEqualTo(200);
