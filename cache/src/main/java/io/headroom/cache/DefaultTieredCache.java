@@ -516,15 +516,8 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
     V v;
     try {
       v = ld.load(key);
-    } catch (RuntimeException e) {
-      recordFailure(t0);
-      throw e;
     } catch (Exception e) {
-      recordFailure(t0);
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new CacheLoadException("cache " + name + ": the loader threw " + e, e);
+      throw loadFailed(e, t0, "loader");
     }
     long delta = Math.max(0, ticker.read() - t0);
     if (v == null) {
@@ -755,20 +748,28 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
           }
         }
       }
-    } catch (RuntimeException e) {
-      recordFailure(t0);
-      throw e;
     } catch (Exception e) {
-      recordFailure(t0);
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new CacheLoadException("cache " + name + ": the bulk loader threw " + e, e);
+      throw loadFailed(e, t0, "bulk loader");
     }
     long delta = Math.max(0, ticker.read() - t0);
     meters.loadSuccess.increment();
     meters.loadSuccessNanos.add(delta);
     return out;
+  }
+
+  /**
+   * Records a failed load and returns what to throw: the loader's own unchecked exception, or a
+   * checked one wrapped in {@link CacheLoadException} (restoring the interrupt flag).
+   */
+  private RuntimeException loadFailed(Exception e, long t0, String which) {
+    recordFailure(t0);
+    if (e instanceof RuntimeException re) {
+      return re;
+    }
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    return new CacheLoadException("cache " + name + ": the " + which + " threw " + e, e);
   }
 
   @Override
