@@ -1,6 +1,10 @@
 package io.headroom.breaker;
 
+import io.headroom.core.Settings;
 import io.headroom.core.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -17,13 +21,8 @@ import org.jspecify.annotations.Nullable;
  * Receipt r = payments.call(() -> psp.charge(order));                 // throws when open
  * Page p = db.call(() -> dao.page(q), failure -> Page.empty());       // fallback instead
  *
- * // allocation-free hooks for hot paths, e.g. around a Redis future:
- * if (!redis.tryAcquirePermission()) return miss();
- * long start = ticker.read();
- * future.whenComplete((v, e) -> {
- *   long took = ticker.read() - start;
- *   if (e == null) redis.onSuccess(took); else redis.onError(took, e);
- * });
+ * // hot paths: one handler for every call, the per-call state in a context argument
+ * CompletableFuture<Object> f = redis.guardAsync(key, k -> connector.get(k), L2_OUTCOME);
  * }</pre>
  *
  * <h2>Fallbacks</h2>
@@ -62,7 +61,8 @@ public interface Breaker {
    * BreakerRegistry}, which adds metrics, settings overrides and snapshots.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+   *     Settings#checkName(String)}
    */
   static Breaker of(String name, BreakerPreset preset) {
     return of(name, preset.config());
@@ -72,10 +72,36 @@ public interface Breaker {
    * A standalone breaker with the given configuration, no metrics and the system ticker.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+   *     Settings#checkName(String)}
    */
   static Breaker of(String name, BreakerConfig config) {
     return new DefaultBreaker(name, config, Ticker.system(), BreakerListener.NOOP);
+  }
+
+  /**
+   * The default breaker of a headroom component that was given none, built the same way in every
+   * module: named {@code <module>-<component>}, from {@code preset} with the overrides under {@code
+   * HEADROOM_BREAKER_<MODULE>_<COMPONENT>_*}, its meters in {@code meters} (none when null) and its
+   * time from {@code ticker}.
+   *
+   * @throws NullPointerException if an argument other than {@code meters} is null
+   * @throws IllegalArgumentException if {@code module} or {@code component} breaks the naming rule
+   * @throws io.headroom.core.SettingsException if an override is malformed
+   */
+  static Breaker forComponent(
+      String module,
+      String component,
+      BreakerPreset preset,
+      Settings settings,
+      @Nullable MeterRegistry meters,
+      Ticker ticker) {
+    Settings.componentPrefix(module, component);
+    BreakerRegistry.Builder b = BreakerRegistry.builder().settings(settings).ticker(ticker);
+    if (meters != null) {
+      b.meterRegistry(meters);
+    }
+    return b.build().breaker(module + "-" + component, preset);
   }
 
   /** The breaker's name, used in metrics tags, settings keys and exceptions. */
@@ -106,6 +132,63 @@ public interface Breaker {
    */
   <T extends @Nullable Object> T call(
       Supplier<? extends T> supplier, Function<? super Throwable, ? extends T> fallback);
+
+  /**
+   * Runs {@code supplier}, which may throw a checked exception, if permitted and records its
+   * outcome; the checked exception reaches the caller unchanged.
+   *
+   * <pre>{@code
+   * smtp.callChecked(() -> { Transport.send(message); return null; });   // throws MessagingException
+   * }</pre>
+   *
+   * @return what {@code supplier} returned
+   * @throws BreakerOpenException (stackless) if the breaker does not permit the call
+   * @throws X whatever {@code supplier} threw, unchanged
+   */
+  <T extends @Nullable Object, X extends Exception> T callChecked(
+      CheckedSupplier<? extends T, X> supplier) throws X;
+
+  /**
+   * Makes a synchronous call for a hot path: if permitted, runs {@code call} with {@code context},
+   * records the outcome, and returns what {@code outcome} makes of it; when not permitted, returns
+   * {@link GuardedCall#notPermitted}. Allocation-free. An {@link Error} from the call releases the
+   * permission and is rethrown.
+   *
+   * @throws RuntimeException whatever {@code outcome} throws
+   */
+  <C extends @Nullable Object, T extends @Nullable Object, R> R guard(
+      C context,
+      CheckedFunction<? super C, ? extends T> call,
+      GuardedCall<? super C, ? super T, R> outcome);
+
+  /**
+   * Makes an asynchronous call for a hot path: if permitted, starts {@code call} with {@code
+   * context} and, when its stage completes, records the outcome and completes the returned future
+   * with what {@code outcome} makes of it. When not permitted, the future is already complete with
+   * {@link GuardedCall#notPermitted}. An exception thrown by {@code call} itself is a failure like
+   * a failed stage. The returned future fails only if {@code outcome} throws. Unlike {@link
+   * #callAsync}, no {@linkplain BreakerConfig#callTimeout() call timeout} is scheduled: the call
+   * must carry its own (a Redis command timeout).
+   */
+  <C extends @Nullable Object, T extends @Nullable Object, R> CompletableFuture<R> guardAsync(
+      C context,
+      java.util.function.Function<? super C, ? extends CompletionStage<? extends T>> call,
+      GuardedCall<? super C, ? super T, R> outcome);
+
+  /**
+   * Whether this breaker counts {@code error} as a failure: not ignored, and recorded by its
+   * configuration (a SQL constraint violation, for example, is an answer under {@link
+   * BreakerPreset#DATABASE}). The one rule for callers that must treat answers and failures
+   * differently.
+   */
+  boolean isFailure(Throwable error);
+
+  /**
+   * How long until an open breaker lets a trial call through: zero unless it is open (also zero
+   * when the trial is due, and when it was forced open, which has no end). Use it for a {@code
+   * Retry-After} answer.
+   */
+  Duration retryAfter();
 
   /**
    * Runs {@code runnable} if permitted and records its outcome.

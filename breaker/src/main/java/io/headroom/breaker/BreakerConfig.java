@@ -1,11 +1,10 @@
 package io.headroom.breaker;
 
+import io.headroom.breaker.internal.SqlErrors;
 import io.headroom.core.Checks;
 import io.headroom.core.Settings;
 import io.headroom.core.SettingsException;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
@@ -61,9 +60,10 @@ public final class BreakerConfig {
       new NamedPredicate(
           "BreakerOpenException, CancellationException",
           t -> t instanceof BreakerOpenException || t instanceof CancellationException);
-  static final Predicate<Throwable> NOT_SQL_CONSTRAINT_VIOLATION =
+  static final Predicate<Throwable> NOT_SQL_ANSWER =
       new NamedPredicate(
-          "all but SQL constraint violations (SQLState 23xxx)", t -> !isSqlConstraintViolation(t));
+          "all but SQL answers (SQLState classes 22, 23, 42)", t -> !SqlErrors.isAnswer(t));
+  static final Predicate<@Nullable Object> NO_RESULT = new NoResult();
 
   private final BreakerPreset preset;
   private final boolean enabled;
@@ -82,6 +82,7 @@ public final class BreakerConfig {
   private final Duration callTimeout;
   private final Predicate<Throwable> recordException;
   private final Predicate<Throwable> ignoreException;
+  private final Predicate<@Nullable Object> recordResult;
 
   private BreakerConfig(Builder b) {
     this.preset = b.preset;
@@ -101,6 +102,7 @@ public final class BreakerConfig {
     this.callTimeout = b.callTimeout;
     this.recordException = b.recordException;
     this.ignoreException = b.ignoreException;
+    this.recordResult = b.recordResult;
   }
 
   /**
@@ -129,13 +131,7 @@ public final class BreakerConfig {
    * @throws IllegalArgumentException if {@code name} is blank
    */
   public static String settingsPrefix(String name) {
-    String upper = Checks.notBlank(name, "name").toUpperCase(Locale.ROOT);
-    StringBuilder sb = new StringBuilder("HEADROOM_BREAKER_");
-    for (int i = 0; i < upper.length(); i++) {
-      char c = upper.charAt(i);
-      sb.append((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
-    }
-    return sb.append('_').toString();
+    return Settings.componentPrefix("breaker", name);
   }
 
   /**
@@ -158,60 +154,20 @@ public final class BreakerConfig {
   public static BreakerConfig from(Settings settings, String name, BreakerConfig base) {
     Settings s = Checks.notNull(settings, "settings").withPrefix(settingsPrefix(name));
     Builder b = Checks.notNull(base, "base").toBuilder();
-    if (s.contains("ENABLED")) {
-      b.enabled(s.getBoolean("ENABLED", true));
-    }
-    if (s.contains("WINDOW_TYPE")) {
-      b.windowType(s.getEnum("WINDOW_TYPE", WindowType.class, base.windowType));
-    }
-    if (s.contains("WINDOW_SIZE")) {
-      int v = s.getInt("WINDOW_SIZE", 0);
-      guard(s, "WINDOW_SIZE", () -> b.windowSize(v));
-    }
-    if (s.contains("MINIMUM_CALLS")) {
-      int v = s.getInt("MINIMUM_CALLS", 0);
-      guard(s, "MINIMUM_CALLS", () -> b.minimumCalls(v));
-    }
-    if (s.contains("FAILURE_RATE")) {
-      double v = s.getDouble("FAILURE_RATE", 0);
-      guard(s, "FAILURE_RATE", () -> b.failureRateThreshold(v));
-    }
-    if (s.contains("FAILURE_COUNT")) {
-      int v = s.getInt("FAILURE_COUNT", 0);
-      guard(s, "FAILURE_COUNT", () -> b.failureCountThreshold(v));
-    }
-    if (s.contains("FAILURE_COUNT_WINDOW")) {
-      Duration v = s.getDuration("FAILURE_COUNT_WINDOW", Duration.ZERO);
-      guard(s, "FAILURE_COUNT_WINDOW", () -> b.failureCountWindow(v));
-    }
-    if (s.contains("SLOW_CALL_DURATION")) {
-      Duration v = s.getDuration("SLOW_CALL_DURATION", Duration.ZERO);
-      guard(s, "SLOW_CALL_DURATION", () -> b.slowCallDuration(v));
-    }
-    if (s.contains("SLOW_CALL_RATE")) {
-      double v = s.getDouble("SLOW_CALL_RATE", 0);
-      guard(s, "SLOW_CALL_RATE", () -> b.slowCallRateThreshold(v));
-    }
-    if (s.contains("OPEN_WAIT")) {
-      Duration v = s.getDuration("OPEN_WAIT", Duration.ZERO);
-      guard(s, "OPEN_WAIT", () -> b.openWait(v));
-    }
-    if (s.contains("OPEN_WAIT_MULTIPLIER")) {
-      double v = s.getDouble("OPEN_WAIT_MULTIPLIER", 0);
-      guard(s, "OPEN_WAIT_MULTIPLIER", () -> b.openWaitMultiplier(v));
-    }
-    if (s.contains("OPEN_WAIT_MAX")) {
-      Duration v = s.getDuration("OPEN_WAIT_MAX", Duration.ZERO);
-      guard(s, "OPEN_WAIT_MAX", () -> b.openWaitMax(v));
-    }
-    if (s.contains("HALF_OPEN_CALLS")) {
-      int v = s.getInt("HALF_OPEN_CALLS", 0);
-      guard(s, "HALF_OPEN_CALLS", () -> b.halfOpenCalls(v));
-    }
-    if (s.contains("CALL_TIMEOUT")) {
-      Duration v = s.getDuration("CALL_TIMEOUT", Duration.ZERO);
-      guard(s, "CALL_TIMEOUT", () -> b.callTimeout(v));
-    }
+    s.override("ENABLED", Settings.BOOLEAN, b::enabled);
+    s.override("WINDOW_TYPE", Settings.enumOf(WindowType.class), b::windowType);
+    s.override("WINDOW_SIZE", Settings.INT, b::windowSize);
+    s.override("MINIMUM_CALLS", Settings.INT, b::minimumCalls);
+    s.override("FAILURE_RATE", Settings.DOUBLE, b::failureRateThreshold);
+    s.override("FAILURE_COUNT", Settings.INT, b::failureCountThreshold);
+    s.override("FAILURE_COUNT_WINDOW", Settings.DURATION, b::failureCountWindow);
+    s.override("SLOW_CALL_DURATION", Settings.DURATION, b::slowCallDuration);
+    s.override("SLOW_CALL_RATE", Settings.DOUBLE, b::slowCallRateThreshold);
+    s.override("OPEN_WAIT", Settings.DURATION, b::openWait);
+    s.override("OPEN_WAIT_MULTIPLIER", Settings.DOUBLE, b::openWaitMultiplier);
+    s.override("OPEN_WAIT_MAX", Settings.DURATION, b::openWaitMax);
+    s.override("HALF_OPEN_CALLS", Settings.INT, b::halfOpenCalls);
+    s.override("CALL_TIMEOUT", Settings.DURATION, b::callTimeout);
     if (b.openWaitMax.compareTo(b.openWait) < 0) {
       String key = s.contains("OPEN_WAIT_MAX") ? "OPEN_WAIT_MAX" : "OPEN_WAIT";
       throw s.invalid(
@@ -220,35 +176,6 @@ public final class BreakerConfig {
           "OPEN_WAIT_MAX (" + b.openWaitMax + ") must be >= OPEN_WAIT (" + b.openWait + ")");
     }
     return b.build();
-  }
-
-  private static void guard(Settings s, String key, Runnable apply) {
-    try {
-      apply.run();
-    } catch (IllegalArgumentException e) {
-      throw s.invalid(key, s.getString(key, ""), String.valueOf(e.getMessage()));
-    }
-  }
-
-  /**
-   * Whether {@code error} is, or is caused by, a {@link SQLException} whose SQLState is in class
-   * {@code 23} (integrity constraint violation: unique key, foreign key, not null, check). Such an
-   * error means the database answered correctly, so the {@link BreakerPreset#DATABASE} preset does
-   * not count it as a failure.
-   */
-  public static boolean isSqlConstraintViolation(@Nullable Throwable error) {
-    Throwable t = error;
-    for (int depth = 0; t != null && depth < 32; depth++) {
-      if (t instanceof SQLException sql) {
-        String state = sql.getSQLState();
-        if (state != null && state.startsWith("23")) {
-          return true;
-        }
-      }
-      Throwable cause = t.getCause();
-      t = cause == t ? null : cause;
-    }
-    return false;
   }
 
   /** The preset these settings started from. */
@@ -351,6 +278,19 @@ public final class BreakerConfig {
     return ignoreException;
   }
 
+  /**
+   * Which returned values count as failures (default: none), for calls whose failure is an answer,
+   * such as an HTTP client that returns a 503 response instead of throwing.
+   */
+  public Predicate<@Nullable Object> recordResult() {
+    return recordResult;
+  }
+
+  /** Whether a {@link #recordResult()} predicate other than the default was set. */
+  boolean recordsResults() {
+    return recordResult != NO_RESULT;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) {
@@ -375,7 +315,8 @@ public final class BreakerConfig {
         && halfOpenCalls == c.halfOpenCalls
         && callTimeout.equals(c.callTimeout)
         && recordException.equals(c.recordException)
-        && ignoreException.equals(c.ignoreException);
+        && ignoreException.equals(c.ignoreException)
+        && recordResult.equals(c.recordResult);
   }
 
   @Override
@@ -434,6 +375,7 @@ public final class BreakerConfig {
         + recordException
         + ", ignore="
         + ignoreException
+        + (recordsResults() ? ", recordResult=" + recordResult : "")
         + "}";
   }
 
@@ -461,6 +403,7 @@ public final class BreakerConfig {
     private Duration callTimeout = Duration.ZERO;
     private Predicate<Throwable> recordException = RECORD_ALL;
     private Predicate<Throwable> ignoreException = DEFAULT_IGNORE;
+    private Predicate<@Nullable Object> recordResult = NO_RESULT;
 
     private Builder(BreakerPreset preset) {
       this.preset = preset;
@@ -484,6 +427,7 @@ public final class BreakerConfig {
       this.callTimeout = c.callTimeout;
       this.recordException = c.recordException;
       this.ignoreException = c.ignoreException;
+      this.recordResult = c.recordResult;
     }
 
     /**
@@ -681,6 +625,19 @@ public final class BreakerConfig {
     }
 
     /**
+     * Sets which returned values count as failures, like resilience4j's {@code recordResult}: the
+     * value still reaches the caller, but the breaker records a failure. For example, count an HTTP
+     * 503 answer as a failure: {@code recordResult(r -> r instanceof HttpResponse<?> h &&
+     * h.statusCode() >= 500)}. Default: no value is a failure.
+     *
+     * @throws NullPointerException if {@code predicate} is null
+     */
+    public Builder recordResult(Predicate<@Nullable Object> predicate) {
+      this.recordResult = Checks.notNull(predicate, "predicate");
+      return this;
+    }
+
+    /**
      * Adds exception types to ignore, on top of the current ignore predicate.
      *
      * @throws NullPointerException if {@code types} or one of them is null
@@ -719,6 +676,19 @@ public final class BreakerConfig {
           openWaitMax,
           openWait);
       return new BreakerConfig(this);
+    }
+  }
+
+  /** The default result rule: no value is a failure. */
+  private static final class NoResult implements Predicate<@Nullable Object> {
+    @Override
+    public boolean test(@Nullable Object value) {
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return "no result";
     }
   }
 

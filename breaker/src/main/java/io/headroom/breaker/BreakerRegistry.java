@@ -76,7 +76,8 @@ public final class BreakerRegistry {
    * use.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+   *     Settings#checkName(String)}
    * @throws io.headroom.core.SettingsException if an override for this breaker is malformed
    */
   public Breaker breaker(String name, BreakerPreset preset) {
@@ -89,11 +90,12 @@ public final class BreakerRegistry {
    * warning: one name is one dependency.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+   *     Settings#checkName(String)}
    * @throws io.headroom.core.SettingsException if an override for this breaker is malformed
    */
   public Breaker breaker(String name, BreakerConfig config) {
-    Checks.notBlank(name, "name");
+    Settings.checkName(name);
     Checks.notNull(config, "config");
     Entry e = breakers.get(name);
     if (e == null) {

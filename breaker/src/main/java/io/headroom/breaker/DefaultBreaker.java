@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.core.IntervalFunction;
 import io.headroom.core.Checks;
+import io.headroom.core.Settings;
 import io.headroom.core.Ticker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +69,7 @@ final class DefaultBreaker implements Breaker {
       BreakerListener listener,
       TimeoutScheduler timeouts) {
     this.timeouts = Checks.notNull(timeouts, "timeouts");
-    this.name = Checks.notBlank(name, "name");
+    this.name = Settings.checkName(name);
     this.config = Checks.notNull(config, "config");
     this.ticker = Checks.notNull(ticker, "ticker");
     this.listener = Checks.notNull(listener, "listener");
@@ -285,8 +286,8 @@ final class DefaultBreaker implements Breaker {
     };
   }
 
-  /** The time until the next trial; zero when one is due, or when forced open. */
-  Duration retryAfter() {
+  @Override
+  public Duration retryAfter() {
     if (cb.getState() != CircuitBreaker.State.OPEN) {
       return Duration.ZERO;
     }
@@ -344,7 +345,129 @@ final class DefaultBreaker implements Breaker {
     observe();
   }
 
+  @Override
+  public boolean isFailure(Throwable error) {
+    return classify(unwrap(Checks.notNull(error, "error"))) == Kind.FAILURE;
+  }
+
+  /** Records a returned value: a failure when {@link BreakerConfig#recordResult} says so. */
+  private void onResult(long durationNanos, @Nullable Object value) {
+    if (config.recordsResults() && config.recordResult().test(value)) {
+      long d = Math.max(0, durationNanos);
+      cb.onError(d, TimeUnit.NANOSECONDS, new ResultRecordedAsFailure(name));
+      calls.record(CallCounters.FAILED, d);
+      applyCountRule();
+      observe();
+    } else {
+      onSuccess(durationNanos);
+    }
+  }
+
+  /** The failure recorded for a result that the configuration counts as one; never thrown. */
+  static final class ResultRecordedAsFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ResultRecordedAsFailure(String name) {
+      super("breaker '" + name + "': result recorded as a failure", null, false, false);
+    }
+  }
+
   // ---------------------------------------------------------------- call styles
+
+  @Override
+  public <T extends @Nullable Object, X extends Exception> T callChecked(
+      CheckedSupplier<? extends T, X> supplier) throws X {
+    Checks.notNull(supplier, "supplier");
+    if (!tryAcquirePermission()) {
+      throw openException();
+    }
+    long start = ticker.read();
+    T value;
+    try {
+      value = supplier.get();
+    } catch (Throwable t) {
+      onError(ticker.read() - start, t);
+      throw t;
+    }
+    onResult(ticker.read() - start, value);
+    return value;
+  }
+
+  @Override
+  public <C extends @Nullable Object, T extends @Nullable Object, R> R guard(
+      C context,
+      CheckedFunction<? super C, ? extends T> call,
+      GuardedCall<? super C, ? super T, R> outcome) {
+    if (!tryAcquirePermission()) {
+      return outcome.notPermitted(context);
+    }
+    long start = ticker.read();
+    T value;
+    try {
+      value = call.apply(context);
+    } catch (Error e) {
+      releasePermission();
+      throw e;
+    } catch (Exception e) {
+      long took = ticker.read() - start;
+      onError(took, e);
+      return outcome.failed(context, e, took);
+    }
+    long took = ticker.read() - start;
+    return succeeded(context, value, took, outcome);
+  }
+
+  private <C extends @Nullable Object, T extends @Nullable Object, R> R succeeded(
+      C context, T value, long took, GuardedCall<? super C, ? super T, R> outcome) {
+    R result;
+    try {
+      result = outcome.succeeded(context, value, took);
+    } catch (RuntimeException e) {
+      onError(took, e);
+      return outcome.failed(context, e, took);
+    }
+    onResult(took, value);
+    return result;
+  }
+
+  @Override
+  public <C extends @Nullable Object, T extends @Nullable Object, R>
+      CompletableFuture<R> guardAsync(
+          C context,
+          Function<? super C, ? extends CompletionStage<? extends T>> call,
+          GuardedCall<? super C, ? super T, R> outcome) {
+    if (!tryAcquirePermission()) {
+      return CompletableFuture.completedFuture(outcome.notPermitted(context));
+    }
+    long start = ticker.read();
+    CompletionStage<? extends T> stage;
+    try {
+      stage = call.apply(context);
+    } catch (RuntimeException e) {
+      long took = ticker.read() - start;
+      onError(took, e);
+      return CompletableFuture.completedFuture(outcome.failed(context, e, took));
+    } catch (Error e) {
+      releasePermission();
+      throw e;
+    }
+    CompletableFuture<R> result = new CompletableFuture<>();
+    stage.whenComplete(
+        (value, error) -> {
+          long took = ticker.read() - start;
+          try {
+            if (error == null) {
+              result.complete(succeeded(context, value, took, outcome));
+            } else {
+              onError(took, error);
+              result.complete(outcome.failed(context, unwrap(error), took));
+            }
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          }
+        });
+    return result;
+  }
 
   @Override
   public <T extends @Nullable Object> T call(Supplier<? extends T> supplier) {
@@ -360,7 +483,7 @@ final class DefaultBreaker implements Breaker {
       onError(ticker.read() - start, t);
       throw sneaky(t);
     }
-    onSuccess(ticker.read() - start);
+    onResult(ticker.read() - start, value);
     return value;
   }
 
@@ -380,7 +503,7 @@ final class DefaultBreaker implements Breaker {
       onError(ticker.read() - start, t);
       return fallback(fallback, t, REASON_ERROR);
     }
-    onSuccess(ticker.read() - start);
+    onResult(ticker.read() - start, value);
     return value;
   }
 
@@ -439,7 +562,7 @@ final class DefaultBreaker implements Breaker {
     }
     long timeoutNanos = config.callTimeout().toNanos();
     if (timeoutNanos == 0 || isDone(stage)) {
-      return stage.whenComplete((value, error) -> record(start, error));
+      return stage.whenComplete((value, error) -> record(start, value, error));
     }
     return withTimeout(stage, start, timeoutNanos);
   }
@@ -464,10 +587,10 @@ final class DefaultBreaker implements Breaker {
     }
   }
 
-  private void record(long start, @Nullable Throwable error) {
+  private void record(long start, @Nullable Object value, @Nullable Throwable error) {
     long took = ticker.read() - start;
     if (error == null) {
-      onSuccess(took);
+      onResult(took, value);
     } else {
       onError(took, error);
     }
@@ -499,7 +622,7 @@ final class DefaultBreaker implements Breaker {
         (value, error) -> {
           timer.cancel();
           if (settled.compareAndSet(false, true)) {
-            record(start, error);
+            record(start, value, error);
             if (error == null) {
               result.complete(value);
             } else {

@@ -27,7 +27,7 @@ final class Presets {
             .openWaitMax(Duration.ofSeconds(60))
             .halfOpenCalls(5)
             .callTimeout(Duration.ofSeconds(30))
-            .recordException(BreakerConfig.NOT_SQL_CONSTRAINT_VIOLATION)
+            .recordException(BreakerConfig.NOT_SQL_ANSWER)
             .build());
     CONFIGS.put(
         BreakerPreset.REDIS,

@@ -49,14 +49,17 @@ class ClassificationTest {
 
   @Test
   void detectsClass23AnywhereInTheCauseChain() {
-    assertThat(BreakerConfig.isSqlConstraintViolation(new SQLException("x", "23000"))).isTrue();
+    assertThat(io.headroom.breaker.internal.SqlErrors.isAnswer(new SQLException("x", "23000")))
+        .isTrue();
     assertThat(
-            BreakerConfig.isSqlConstraintViolation(
+            io.headroom.breaker.internal.SqlErrors.isAnswer(
                 new CompletionException(new WrappedSql(new SQLException("x", "23505")))))
         .isTrue();
-    assertThat(BreakerConfig.isSqlConstraintViolation(new SQLException("x", "40001"))).isFalse();
-    assertThat(BreakerConfig.isSqlConstraintViolation(new SQLException("no state"))).isFalse();
-    assertThat(BreakerConfig.isSqlConstraintViolation(null)).isFalse();
+    assertThat(io.headroom.breaker.internal.SqlErrors.isAnswer(new SQLException("x", "40001")))
+        .isFalse();
+    assertThat(io.headroom.breaker.internal.SqlErrors.isAnswer(new SQLException("no state")))
+        .isFalse();
+    assertThat(io.headroom.breaker.internal.SqlErrors.isAnswer(null)).isFalse();
   }
 
   @Test

@@ -14,8 +14,13 @@ class SettingsTest {
   @Test
   void prefixUpperCasesTheNameAndReplacesOtherCharacters() {
     assertThat(BreakerConfig.settingsPrefix("payments")).isEqualTo("HEADROOM_BREAKER_PAYMENTS_");
-    assertThat(BreakerConfig.settingsPrefix("orders-db.replica 2"))
+    assertThat(BreakerConfig.settingsPrefix("orders-db.replica_2"))
         .isEqualTo("HEADROOM_BREAKER_ORDERS_DB_REPLICA_2_");
+    // one naming rule in every module (Settings.checkName)
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> BreakerRegistry.create().breaker("orders db", BreakerPreset.DATABASE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'orders db'");
   }
 
   @Test

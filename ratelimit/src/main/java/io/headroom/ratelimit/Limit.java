@@ -1,7 +1,7 @@
 package io.headroom.ratelimit;
 
 import io.headroom.core.Checks;
-import io.headroom.core.Durations;
+import io.headroom.core.internal.Durations;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
-package io.headroom.core;
+package io.headroom.core.internal;
 
+import io.headroom.core.Checks;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.headroom.core;
+package io.headroom.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
