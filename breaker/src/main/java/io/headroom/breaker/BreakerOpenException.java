@@ -1,6 +1,5 @@
 package io.headroom.breaker;
 
-import io.headroom.core.HeadroomException;
 import java.time.Duration;
 
 /**
@@ -17,10 +16,9 @@ import java.time.Duration;
  *
  * <p>Immutable and thread-safe.
  */
-public final class BreakerOpenException extends HeadroomException {
+public final class BreakerOpenException extends BreakerException {
   private static final long serialVersionUID = 1L;
 
-  private final String name;
   private final Duration retryAfter;
 
   /**
@@ -31,14 +29,8 @@ public final class BreakerOpenException extends HeadroomException {
    *     if a trial is due now, or if the breaker is forced open and the time is unknown)
    */
   public BreakerOpenException(String name, Duration retryAfter) {
-    super("", null, false);
-    this.name = name;
+    super(name, null);
     this.retryAfter = retryAfter;
-  }
-
-  /** The name of the breaker that rejected the call. */
-  public String name() {
-    return name;
   }
 
   /** How long until the breaker lets a trial call through; never negative. */
@@ -49,6 +41,6 @@ public final class BreakerOpenException extends HeadroomException {
   /** Built on demand, so that rejections whose message is never read cost no string. */
   @Override
   public String getMessage() {
-    return "breaker '" + name + "' is open; next trial in " + retryAfter;
+    return "breaker '" + name() + "' is open; next trial in " + retryAfter;
   }
 }

@@ -23,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * BreakerRegistry breakers = BreakerRegistry.builder()
  *     .meterRegistry(prometheus)
  *     .settings(Settings.fromEnvironment())
- *     .listener(health::onBreakerStateChange)
+ *     .listener(new BreakerListener() {
+ *       public void onStateChange(String name, BreakerState from, BreakerState to) {
+ *         log.warn("breaker {} {} -> {}", name, from, to);
+ *       }
+ *     })
  *     .build();
  * Breaker redis = breakers.breaker("redis", BreakerPreset.REDIS);
  * }</pre>

@@ -1,6 +1,5 @@
 package io.headroom.breaker;
 
-import io.headroom.core.HeadroomException;
 import java.time.Duration;
 
 /**
@@ -21,10 +20,9 @@ import java.time.Duration;
  *
  * <p>Immutable and thread-safe.
  */
-public final class BreakerTimeoutException extends HeadroomException {
+public final class BreakerTimeoutException extends BreakerException {
   private static final long serialVersionUID = 1L;
 
-  private final String name;
   private final Duration timeout;
 
   /**
@@ -34,14 +32,8 @@ public final class BreakerTimeoutException extends HeadroomException {
    * @param timeout the timeout that elapsed
    */
   public BreakerTimeoutException(String name, Duration timeout) {
-    super("", null, false);
-    this.name = name;
+    super(name, null);
     this.timeout = timeout;
-  }
-
-  /** The name of the breaker whose call timed out. */
-  public String name() {
-    return name;
   }
 
   /** The call timeout that elapsed. */
@@ -52,6 +44,6 @@ public final class BreakerTimeoutException extends HeadroomException {
   /** Built on demand, so that timeouts whose message is never read cost no string. */
   @Override
   public String getMessage() {
-    return "call through breaker '" + name + "' timed out after " + timeout;
+    return "call through breaker '" + name() + "' timed out after " + timeout;
   }
 }

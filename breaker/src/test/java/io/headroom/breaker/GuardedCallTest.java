@@ -148,7 +148,13 @@ class GuardedCallTest {
     assertThat(b.snapshot().failedCalls()).isEqualTo(1);
     assertThat(b.<String, IOException>callChecked(() -> "sent")).isEqualTo("sent");
     b.forceOpen();
-    assertThatThrownBy(() -> b.callChecked(() -> "x")).isInstanceOf(BreakerOpenException.class);
+    assertThatThrownBy(() -> b.callChecked(() -> "x"))
+        .isInstanceOf(BreakerOpenException.class)
+        .isInstanceOf(BreakerException.class)
+        .hasMessageContaining("breaker 'smtp' is open");
+    assertThat(new BreakerTimeoutException("smtp", Duration.ofSeconds(1)))
+        .isInstanceOf(BreakerException.class)
+        .hasMessage("call through breaker 'smtp' timed out after PT1S");
   }
 
   @Test
