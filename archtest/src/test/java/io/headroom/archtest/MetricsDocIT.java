@@ -100,10 +100,11 @@ class MetricsDocIT {
     List<String> lines = DocTables.read(doc);
     List<DocTables.Row> rows = DocTables.rows(lines);
 
-    assertThat(refused).as("meters the Prometheus registry refused").isEmpty();
-
     if (DocTables.writeMode()) {
       DocTables.write(doc, DocTables.rewrite(lines, tables(observed, rows), HEADER));
+    }
+    assertThat(refused).as("meters the Prometheus registry refused").isEmpty();
+    if (DocTables.writeMode()) {
       return;
     }
 
