@@ -4,12 +4,15 @@ import io.headroom.breaker.BreakerPreset;
 import io.headroom.breaker.BreakerRegistry;
 import io.headroom.cache.CacheCodec;
 import io.headroom.cache.CacheCodecException;
+import io.headroom.cache.CacheLoader;
 import io.headroom.cache.KeyCodec;
 import io.headroom.cache.TieredCache;
+import io.headroom.core.Settings;
 import io.headroom.core.Ticker;
 import io.headroom.redis.RedisConnector;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -22,31 +25,43 @@ import org.jspecify.annotations.Nullable;
  * Redis, clears any stale negative entry on the other nodes).
  */
 final class LinkCache implements AutoCloseable {
+  /** The cache's name: its settings are {@code HEADROOM_CACHE_LINKS_*}. */
   static final String NAME = "links";
+
+  static final int L1_SIZE = 100_000;
+  static final Duration L1_TTL = Duration.ofMinutes(10);
+  static final Duration L2_TTL = Duration.ofHours(1);
+  static final Duration NEGATIVE_TTL = Duration.ofSeconds(30);
 
   private final TieredCache<String, Link> cache;
 
+  /**
+   * A cache over {@code loader} (the store's lookup), with L2 on {@code redis} when there is one.
+   * The sizes and TTLs above are the code's defaults; {@code HEADROOM_CACHE_LINKS_*} in {@code
+   * settings} override them.
+   *
+   * @throws io.headroom.core.SettingsException naming the key of a malformed setting
+   */
   LinkCache(
-      ShortenerConfig config,
-      LinkStore store,
+      Settings settings,
+      CacheLoader<String, Link> loader,
       @Nullable RedisConnector redis,
       BreakerRegistry breakers,
       MeterRegistry meters,
       Ticker ticker) {
     TieredCache.Builder<String, Link> b =
         TieredCache.<String, Link>builder(NAME)
-            .local(config.cacheL1Size, config.cacheTtl)
-            .negativeTtl(config.cacheNegativeTtl)
+            .local(L1_SIZE, L1_TTL)
+            .negativeTtl(NEGATIVE_TTL)
             .codec(new LinkCodec())
             .keyCodec(KeyCodec.strings())
-            .loader(code -> store.find(code).orElse(null))
+            .loader(loader)
             .meterRegistry(meters)
             .ticker(ticker);
     if (redis != null) {
-      b.remote(redis, config.cacheRemoteTtl)
-          .breaker(breakers.breaker("cache-" + NAME, BreakerPreset.REDIS));
+      b.remote(redis, L2_TTL).breaker(breakers.breaker("cache-" + NAME, BreakerPreset.REDIS));
     }
-    this.cache = b.build();
+    this.cache = b.settings(settings).build();
   }
 
   /** The link for {@code code}, or empty if there is none. */

@@ -18,14 +18,14 @@ import java.io.IOException;
  * filter takes only {@code GET} requests whose path is {@code /} plus 1 to {@value
  * io.headroom.idgen.ShortCodes#MAX_LENGTH} base62 characters (what a code can be), other than the
  * paths Javalin routes to something else ({@code /health}, {@code /metrics}), and answers them with
- * the same logic as {@link ShortenerApp.Api#redirectTarget(String)}: 302, or a problem+json 404,
- * 410 or 503. Everything else goes down the chain to Javalin unchanged, including paths that are
- * not codes (Javalin's {@code /{code}} route answers their 404).
+ * the same logic as {@link LinkApi#redirectTarget(String)}: 302, or a problem+json 404, 410 or 503.
+ * Everything else goes down the chain to Javalin unchanged, including paths that are not codes
+ * (Javalin's {@code /{code}} route answers their 404).
  */
 final class RedirectFilter implements Filter {
-  private final ShortenerApp.Api api;
+  private final LinkApi api;
 
-  RedirectFilter(ShortenerApp.Api api) {
+  RedirectFilter(LinkApi api) {
     this.api = api;
   }
 

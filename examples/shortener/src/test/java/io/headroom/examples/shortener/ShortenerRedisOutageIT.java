@@ -36,7 +36,7 @@ class ShortenerRedisOutageIT {
     env.put("PORT", "0");
     env.put("SHORTENER_HOST", "127.0.0.1");
     env.put("SHORTENER_DATA_DIR", data.toString());
-    env.put("SHORTENER_CACHE_TTL", "10s");
+    env.put("HEADROOM_CACHE_LINKS_LOCAL_TTL", "10s");
     env.put("HEADROOM_REDIS_URL", redis.uri());
     env.put("HEADROOM_REDIS_COMMAND_TIMEOUT", "250ms");
     env.put("HEADROOM_RATELIMIT_CREATE_LIMITS", "1000/1m");
