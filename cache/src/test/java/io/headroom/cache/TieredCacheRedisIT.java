@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisSettings;
-import io.headroom.testkit.RedisFixture;
+import io.headroom.testkit.fixtures.RedisFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -10,7 +10,7 @@ import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisKeys;
 import io.headroom.redis.RedisMode;
 import io.headroom.redis.RedisSettings;
-import io.headroom.testkit.RedisClusterFixture;
+import io.headroom.testkit.fixtures.RedisClusterFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
