@@ -1,5 +1,6 @@
 package io.headroom.archtest;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -31,14 +32,28 @@ class DependencyRulesTest {
           "com.zaxxer.hikari.");
 
   @Test
-  void onlyRedisAndTestkitUseLettuce() {
+  void onlyRedisAndTheTestFixturesUseLettuce() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("io.headroom.redis..", "io.headroom.testkit..")
+        .resideOutsideOfPackages("io.headroom.redis..", "io.headroom.testkit.fixtures..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.lettuce..")
         .because("CONVENTIONS.md rule 3: Lettuce appears only through headroom-redis")
+        .check(HEADROOM);
+  }
+
+  @Test
+  void lightTestkitDependsOnNothingButCoreAndTheJdk() {
+    classes()
+        .that()
+        .resideInAPackage("io.headroom.testkit")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("io.headroom.testkit", "io.headroom.core..", "java..", "org.jspecify..")
+        .because(
+            "ARCHITECTURE.md: headroom-testkit -> core, so using FakeTicker never drags Lettuce,"
+                + " Testcontainers or a JDBC driver onto a user's test classpath")
         .check(HEADROOM);
   }
 
@@ -188,7 +203,7 @@ class DependencyRulesTest {
         .arePublic()
         .and()
         .areDeclaredInClassesThat()
-        .resideOutsideOfPackages("..internal..", "io.headroom.testkit..")
+        .resideOutsideOfPackages("..internal..", "io.headroom.testkit.fixtures..")
         .and()
         .doNotHaveName("unwrap")
         .should(notExposeEngineTypes())

@@ -2,9 +2,7 @@ package io.headroom.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
+import io.headroom.testkit.Concurrently;
 import org.junit.jupiter.api.Test;
 
 class CallCountersTest {
@@ -14,30 +12,16 @@ class CallCountersTest {
     CallCounters counters = new CallCounters();
     int threads = 16;
     int perThread = 10_000;
-    CyclicBarrier start = new CyclicBarrier(threads);
-    List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread w =
-          new Thread(
-              () -> {
-                try {
-                  start.await();
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-                for (int i = 0; i < perThread; i++) {
-                  counters.record(CallCounters.SUCCESSFUL, 3);
-                  if (i % 10 == 0) {
-                    counters.record(CallCounters.FAILED, 7);
-                  }
-                }
-              });
-      workers.add(w);
-      w.start();
-    }
-    for (Thread w : workers) {
-      w.join();
-    }
+    Concurrently.run( // returns once every worker thread has ended
+        threads,
+        t -> {
+          for (int i = 0; i < perThread; i++) {
+            counters.record(CallCounters.SUCCESSFUL, 3);
+            if (i % 10 == 0) {
+              counters.record(CallCounters.FAILED, 7);
+            }
+          }
+        });
     counters.record(CallCounters.IGNORED, 11); // this (live) thread
 
     assertThat(counters.count(CallCounters.SUCCESSFUL)).isEqualTo((long) threads * perThread);

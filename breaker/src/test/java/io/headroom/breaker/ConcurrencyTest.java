@@ -3,6 +3,7 @@ package io.headroom.breaker;
 import static io.headroom.breaker.Scripts.fail;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headroom.testkit.Concurrently;
 import io.headroom.testkit.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -13,27 +14,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ConcurrencyTest {
   private static final int THREADS = 32;
 
   private final FakeTicker time = new FakeTicker();
-  private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    pool.shutdownNow();
-    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-  }
 
   @Test
   void whileOpenOnlyThePermittedTrialsReachTheProtectedCode() throws Exception {
@@ -72,24 +61,15 @@ class ConcurrencyTest {
                 })
             .build()
             .breaker("redis", BreakerPreset.REDIS);
-    CyclicBarrier start = new CyclicBarrier(THREADS);
-    List<Future<?>> futures = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                start.await();
-                try {
-                  fail(b);
-                } catch (BreakerOpenException lateComer) {
-                  // the breaker opened before this thread's call: also fine
-                }
-                return null;
-              }));
-    }
-    for (Future<?> f : futures) {
-      f.get(10, TimeUnit.SECONDS);
-    }
+    Concurrently.run(
+        THREADS,
+        t -> {
+          try {
+            fail(b);
+          } catch (BreakerOpenException lateComer) {
+            // the breaker opened before this thread's call: also fine
+          }
+        });
     assertThat(b.state()).isEqualTo(BreakerState.OPEN);
     assertThat(opened).hasValue(1);
   }
@@ -139,29 +119,17 @@ class ConcurrencyTest {
     }
     time.advance(b.config().callTimeout());
     // THREADS - 1 threads complete the sources while one thread fires the timeouts.
-    CyclicBarrier start = new CyclicBarrier(THREADS);
-    List<Future<?>> futures = new ArrayList<>();
-    futures.add(
-        pool.submit(
-            () -> {
-              start.await();
-              return timeouts.fireDue();
-            }));
-    for (int t = 0; t < THREADS - 1; t++) {
-      int first = t;
-      futures.add(
-          pool.submit(
-              () -> {
-                start.await();
-                for (int i = first; i < calls; i += THREADS - 1) {
-                  sources.get(i).complete("ok");
-                }
-                return null;
-              }));
-    }
-    for (Future<?> f : futures) {
-      f.get(10, TimeUnit.SECONDS);
-    }
+    Concurrently.run(
+        THREADS,
+        t -> {
+          if (t == 0) {
+            timeouts.fireDue();
+            return;
+          }
+          for (int i = t - 1; i < calls; i += THREADS - 1) {
+            sources.get(i).complete("ok");
+          }
+        });
     int ok = 0;
     int timedOut = 0;
     for (CompletableFuture<String> r : results) {
@@ -183,20 +151,9 @@ class ConcurrencyTest {
   void racingThreadsGetTheSameBreakerPerNameAndOneSetOfMeters() throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     BreakerRegistry registry = BreakerRegistry.builder().ticker(time).meterRegistry(meters).build();
-    CyclicBarrier start = new CyclicBarrier(THREADS);
-    List<Future<Breaker>> futures = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                start.await();
-                return registry.breaker("shared", BreakerPreset.DATABASE);
-              }));
-    }
     Set<Breaker> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Future<Breaker> f : futures) {
-      distinct.add(f.get(10, TimeUnit.SECONDS));
-    }
+    distinct.addAll(
+        Concurrently.collect(THREADS, 1, t -> registry.breaker("shared", BreakerPreset.DATABASE)));
     assertThat(distinct).hasSize(1);
     assertThat(registry.breakers()).hasSize(1);
     assertThat(meters.find("resilience4j.circuitbreaker.state").meters())
@@ -212,42 +169,30 @@ class ConcurrencyTest {
 
   /** Like {@link #stampede(Breaker)}; the calls that get through fail unless {@code succeed}. */
   private Outcome stampede(Breaker b, boolean succeed) throws Exception {
-    CyclicBarrier start = new CyclicBarrier(THREADS);
     CountDownLatch allTried = new CountDownLatch(THREADS);
-    CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reached = new AtomicInteger();
     AtomicInteger rejected = new AtomicInteger();
-    List<Future<?>> futures = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                start.await();
-                try {
-                  b.call(
-                      () -> {
-                        reached.incrementAndGet();
-                        allTried.countDown();
-                        await(release);
-                        if (!succeed) {
-                          throw new Scripts.Boom();
-                        }
-                        return "ok";
-                      });
-                } catch (Scripts.Boom e) {
-                  // a failed trial: it reached the protected code
-                } catch (BreakerOpenException e) {
-                  rejected.incrementAndGet();
+    Concurrently.run(
+        THREADS,
+        t -> {
+          try {
+            b.call(
+                () -> {
+                  reached.incrementAndGet();
                   allTried.countDown();
-                }
-                return null;
-              }));
-    }
-    assertThat(allTried.await(10, TimeUnit.SECONDS)).isTrue();
-    release.countDown();
-    for (Future<?> f : futures) {
-      f.get(10, TimeUnit.SECONDS);
-    }
+                  await(allTried); // released once every caller has tried
+                  if (!succeed) {
+                    throw new Scripts.Boom();
+                  }
+                  return "ok";
+                });
+          } catch (Scripts.Boom e) {
+            // a failed trial: it reached the protected code
+          } catch (BreakerOpenException e) {
+            rejected.incrementAndGet();
+            allTried.countDown();
+          }
+        });
     assertThat(reached.get() + rejected.get()).isEqualTo(THREADS);
     return new Outcome(reached.get(), rejected.get());
   }
@@ -255,7 +200,7 @@ class ConcurrencyTest {
   private static void await(CountDownLatch latch) {
     try {
       if (!latch.await(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("release never came");
+        throw new IllegalStateException("not every caller tried within 10 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,14 +3,9 @@ package io.headroom.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.core.Ticker;
+import io.headroom.testkit.Concurrently;
 import io.headroom.testkit.FakeTicker;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -38,38 +33,24 @@ class L1ClockTest {
   void manyThreadsNeverLeaveRecentBehindTheirOwnReadingByTheResolution() throws Exception {
     L1Clock clock = new L1Clock(Ticker.system());
     int threads = 8;
-    CyclicBarrier start = new CyclicBarrier(threads);
     AtomicInteger violations = new AtomicInteger();
     AtomicInteger decreases = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        fs.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  long last = Long.MIN_VALUE;
-                  for (int i = 0; i < 200_000; i++) {
-                    long now = clock.read();
-                    long r = clock.recent();
-                    if (now - r >= L1Clock.RESOLUTION) {
-                      violations.incrementAndGet();
-                    }
-                    if (last != Long.MIN_VALUE && r - last < 0) {
-                      decreases.incrementAndGet();
-                    }
-                    last = r;
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Concurrently.run(
+        threads,
+        t -> {
+          long last = Long.MIN_VALUE;
+          for (int i = 0; i < 200_000; i++) {
+            long now = clock.read();
+            long r = clock.recent();
+            if (now - r >= L1Clock.RESOLUTION) {
+              violations.incrementAndGet();
+            }
+            if (last != Long.MIN_VALUE && r - last < 0) {
+              decreases.incrementAndGet();
+            }
+            last = r;
+          }
+        });
     assertThat(violations).hasValue(0);
     assertThat(decreases).hasValue(0);
   }

@@ -3,27 +3,23 @@ package io.headroom.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headroom.testkit.Concurrently;
 import io.headroom.testkit.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class TieredCacheLocalTest {
@@ -98,8 +94,9 @@ class TieredCacheLocalTest {
 
   @Test
   void sixtyFourConcurrentMissesCallTheLoaderExactlyOnce() throws Exception {
+    int threads = 64;
     AtomicInteger loads = new AtomicInteger();
-    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(threads); // the loader waits for every caller
     TieredCache<String, String> cache =
         TieredCache.<String, String>builder("stampede")
             .local(100, Duration.ofMinutes(1))
@@ -110,27 +107,15 @@ class TieredCacheLocalTest {
                   return "value";
                 })
             .build();
-    int threads = 64;
-    CyclicBarrier start = new CyclicBarrier(threads + 1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<@Nullable String>> results = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        results.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return cache.get("hot");
-                }));
-      }
-      start.await();
-      release.countDown();
-      for (Future<@Nullable String> f : results) {
-        assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("value");
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    List<String> results =
+        Concurrently.collect(
+            threads,
+            1,
+            t -> {
+              release.countDown();
+              return Objects.requireNonNull(cache.get("hot"));
+            });
+    assertThat(results).hasSize(threads).containsOnly("value");
     assertThat(loads).hasValue(1);
     assertThat(cache.stats().loads()).isEqualTo(1);
   }

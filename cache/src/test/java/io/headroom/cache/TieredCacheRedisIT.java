@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisSettings;
-import io.headroom.testkit.RedisFixture;
+import io.headroom.testkit.Concurrently;
+import io.headroom.testkit.fixtures.RedisFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -192,7 +194,8 @@ class TieredCacheRedisIT {
   void sixtyFourThreadsMissingOneKeyLoadOnceWithL2() throws Exception {
     db.put("hot", "value");
     DefaultTieredCache<String, String> a = built(node("hot").local(10, Duration.ofMinutes(1)));
-    assertThat(runConcurrently(64, () -> a.get("hot"))).containsOnly("value");
+    assertThat(Concurrently.collect(64, 1, t -> Objects.requireNonNull(a.get("hot"))))
+        .containsOnly("value");
     assertThat(loads).hasValue(1);
   }
 
@@ -351,24 +354,5 @@ class TieredCacheRedisIT {
     assertThat(b.get("abc")).isEqualTo(new Url("abc", "https://example.org/abc"));
     assertThat(b.stats().l2Hits()).isEqualTo(1);
     assertThat(redis.get("headroom:cache:urls:g0:abc")).contains("\"target\"");
-  }
-
-  private List<@Nullable String> runConcurrently(
-      int threads, java.util.concurrent.Callable<@Nullable String> task) throws Exception {
-    CyclicBarrier start = new CyclicBarrier(threads);
-    List<Future<@Nullable String>> futures = new ArrayList<>();
-    for (int i = 0; i < threads; i++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                start.await();
-                return task.call();
-              }));
-    }
-    List<@Nullable String> out = new ArrayList<>();
-    for (Future<@Nullable String> f : futures) {
-      out.add(f.get(20, TimeUnit.SECONDS));
-    }
-    return out;
   }
 }

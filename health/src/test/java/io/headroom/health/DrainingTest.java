@@ -3,16 +3,15 @@ package io.headroom.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.headroom.testkit.Concurrently;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class DrainingTest {
@@ -118,31 +117,21 @@ class DrainingTest {
   void inFlightCountIsExactUnderContention() throws Exception {
     int threads = 8;
     int perThread = 10_000;
-    CyclicBarrier start = new CyclicBarrier(threads);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
     InFlightTracker tracker = health.inFlight();
-    try {
-      List<Future<?>> done = new java.util.ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        done.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  for (int i = 0; i < perThread; i++) {
-                    tracker.begin().close();
-                  }
-                  return null;
-                }));
-      }
-      CompletableFuture<Void> shutdown = health.shutdownAsync();
-      for (Future<?> f : done) {
-        f.get(30, TimeUnit.SECONDS);
-      }
-      shutdown.get(30, TimeUnit.SECONDS);
-      assertThat(tracker.active()).isZero();
-    } finally {
-      pool.shutdownNow();
-    }
+    AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
+    Concurrently.run(
+        threads + 1,
+        t -> {
+          if (t == threads) { // one more thread starts the shutdown while the others work
+            shutdown.set(health.shutdownAsync());
+            return;
+          }
+          for (int i = 0; i < perThread; i++) {
+            tracker.begin().close();
+          }
+        });
+    Objects.requireNonNull(shutdown.get()).get(30, TimeUnit.SECONDS);
+    assertThat(tracker.active()).isZero();
   }
 
   @Test

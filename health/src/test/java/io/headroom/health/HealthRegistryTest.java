@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.headroom.testkit.Concurrently;
 import io.headroom.testkit.FakeTicker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -227,33 +224,12 @@ class HealthRegistryTest {
 
     int threads = 8;
     int probes = 500;
-    CyclicBarrier start = new CyclicBarrier(threads);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<Integer>> results =
-          java.util.stream.IntStream.range(0, threads)
-              .mapToObj(
-                  i ->
-                      pool.submit(
-                          () -> {
-                            start.await();
-                            int unknown = 0;
-                            for (int p = 0; p < probes; p++) {
-                              if (health.report(HealthGroup.READINESS).status() == Status.UNKNOWN) {
-                                unknown++;
-                              }
-                            }
-                            return unknown;
-                          }))
-              .toList();
-      int total = 0;
-      for (Future<Integer> f : results) {
-        total += f.get(30, TimeUnit.SECONDS);
-      }
-      assertThat(total).isEqualTo(threads * probes);
+      List<Status> statuses =
+          Concurrently.collect(threads, probes, t -> health.report(HealthGroup.READINESS).status());
+      assertThat(statuses).hasSize(threads * probes).containsOnly(Status.UNKNOWN);
       assertThat(hang.calls).hasValue(1);
     } finally {
-      pool.shutdownNow();
       hang.release.countDown();
       run.get(10, TimeUnit.SECONDS);
     }

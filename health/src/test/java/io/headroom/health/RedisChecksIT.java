@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.headroom.core.Ticker;
 import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisSettings;
-import io.headroom.testkit.RedisFixture;
+import io.headroom.testkit.fixtures.RedisFixture;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

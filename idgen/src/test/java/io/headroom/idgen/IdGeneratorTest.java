@@ -3,6 +3,7 @@ package io.headroom.idgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headroom.testkit.Concurrently;
 import io.headroom.testkit.FakeTicker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -12,10 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -278,8 +275,9 @@ class IdGeneratorTest {
     int perThread = 500_000;
     long[][] perThreadIds = new long[threads][perThread];
     try (IdGenerator ids = IdGenerator.withWorkerId(3)) {
-      runInParallel(
+      Concurrently.run(
           threads,
+          Duration.ofMinutes(2),
           t -> {
             long[] mine = perThreadIds[t];
             long last = -1;
@@ -306,8 +304,9 @@ class IdGeneratorTest {
       gens.add(IdGenerator.withWorkerId(w));
     }
     try {
-      runInParallel(
+      Concurrently.run(
           generators,
+          Duration.ofMinutes(2),
           g -> {
             IdGenerator ids = gens.get(g);
             for (int i = 0; i < perGenerator; i++) {
@@ -320,37 +319,6 @@ class IdGeneratorTest {
     assertAllDistinct(all, generators * perGenerator);
     for (int g = 0; g < generators; g++) {
       assertThat(gens.get(g).decompose(all[g][perGenerator - 1]).workerId()).isEqualTo(g);
-    }
-  }
-
-  interface IndexedTask {
-    void run(int index) throws Exception;
-  }
-
-  private static void runInParallel(int threads, IndexedTask task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch ready = new CountDownLatch(threads);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int index = t;
-        futures.add(
-            pool.submit(
-                () -> {
-                  ready.countDown();
-                  go.await();
-                  task.run(index);
-                  return null;
-                }));
-      }
-      ready.await();
-      go.countDown();
-      for (Future<?> f : futures) {
-        f.get(2, TimeUnit.MINUTES);
-      }
-    } finally {
-      pool.shutdownNow();
     }
   }
 

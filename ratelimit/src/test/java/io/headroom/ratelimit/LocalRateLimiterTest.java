@@ -2,16 +2,10 @@ package io.headroom.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headroom.testkit.Concurrently;
 import io.headroom.testkit.FakeTicker;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -121,44 +115,28 @@ class LocalRateLimiterTest extends RateLimiterContract {
     LocalEngine engine = ((LocalRateLimiter) limiter).engine();
     int keys = 2000;
     AtomicIntegerArray admitted = new AtomicIntegerArray(keys);
-    AtomicBoolean done = new AtomicBoolean();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(5);
-    try {
-      Future<?> sweeper =
-          pool.submit(
-              () -> {
-                start.await();
-                while (!done.get()) {
-                  engine.sweep(ticker.read(), false);
+    AtomicInteger working = new AtomicInteger(4);
+    Concurrently.run(
+        5,
+        t -> {
+          if (t == 4) { // the sweeper, until the 4 workers are done
+            while (working.get() > 0) {
+              engine.sweep(ticker.read(), false);
+            }
+            return;
+          }
+          try {
+            for (int k = 0; k < keys; k++) {
+              for (int c = 0; c < 2; c++) {
+                if (limiter.tryAcquire("k" + k).allowed()) {
+                  admitted.incrementAndGet(k);
                 }
-                return null;
-              });
-      List<Future<?>> workers = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        workers.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  for (int k = 0; k < keys; k++) {
-                    for (int c = 0; c < 2; c++) {
-                      if (limiter.tryAcquire("k" + k).allowed()) {
-                        admitted.incrementAndGet(k);
-                      }
-                    }
-                  }
-                  return null;
-                }));
-      }
-      start.countDown();
-      for (Future<?> w : workers) {
-        w.get(60, TimeUnit.SECONDS);
-      }
-      done.set(true);
-      sweeper.get(60, TimeUnit.SECONDS);
-    } finally {
-      pool.shutdownNow();
-    }
+              }
+            }
+          } finally {
+            working.decrementAndGet();
+          }
+        });
     for (int k = 0; k < keys; k++) {
       assertThat(admitted.get(k)).as("admitted on key k%s", k).isEqualTo(3);
     }

@@ -3,16 +3,12 @@ package io.headroom.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headroom.testkit.Concurrently;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -55,36 +51,21 @@ abstract class RateLimiterContract {
             .limits(Limit.of(limit, Duration.ofHours(1)))
             .meterRegistry(meters)
             .build();
-    CountDownLatch start = new CountDownLatch(1);
     AtomicInteger admitted = new AtomicInteger();
     AtomicInteger denied = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        done.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  for (int i = 0; i < callsEach; i++) {
-                    Decision d = limiter.tryAcquire("hot-key");
-                    if (d.allowed()) {
-                      admitted.incrementAndGet();
-                    } else {
-                      assertThat(d.reason()).isEqualTo(Decision.Reason.DENIED);
-                      denied.incrementAndGet();
-                    }
-                  }
-                  return null;
-                }));
-      }
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Concurrently.run(
+        threads,
+        t -> {
+          for (int i = 0; i < callsEach; i++) {
+            Decision d = limiter.tryAcquire("hot-key");
+            if (d.allowed()) {
+              admitted.incrementAndGet();
+            } else {
+              assertThat(d.reason()).isEqualTo(Decision.Reason.DENIED);
+              denied.incrementAndGet();
+            }
+          }
+        });
     assertThat(admitted.get()).isEqualTo(limit);
     assertThat(denied.get()).isEqualTo(total - limit);
     assertThat(counter(meters, limiter.name(), "allowed")).isEqualTo((double) limit);

@@ -6,7 +6,7 @@ import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisKeys;
 import io.headroom.redis.RedisSettings;
 import io.headroom.testkit.FakeTicker;
-import io.headroom.testkit.RedisClusterFixture;
+import io.headroom.testkit.fixtures.RedisClusterFixture;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

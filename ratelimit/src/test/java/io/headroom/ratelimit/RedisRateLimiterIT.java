@@ -7,7 +7,7 @@ import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisKeys;
 import io.headroom.redis.RedisSettings;
 import io.headroom.testkit.FakeTicker;
-import io.headroom.testkit.RedisFixture;
+import io.headroom.testkit.fixtures.RedisFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

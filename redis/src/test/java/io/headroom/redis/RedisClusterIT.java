@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.headroom.testkit.RedisClusterFixture;
+import io.headroom.testkit.fixtures.RedisClusterFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.headroom.testkit.RedisFixture;
+import io.headroom.testkit.fixtures.RedisFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

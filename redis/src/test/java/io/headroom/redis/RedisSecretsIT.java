@@ -3,7 +3,7 @@ package io.headroom.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.headroom.testkit.RedisFixture;
+import io.headroom.testkit.fixtures.RedisFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.headroom.sharding;
 
-import io.headroom.testkit.PostgresFixture;
+import io.headroom.testkit.fixtures.PostgresFixture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

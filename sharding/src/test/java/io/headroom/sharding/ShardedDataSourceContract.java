@@ -7,6 +7,7 @@ import io.headroom.breaker.BreakerRegistry;
 import io.headroom.breaker.BreakerState;
 import io.headroom.core.Settings;
 import io.headroom.testkit.FakeTicker;
+import io.headroom.testkit.fixtures.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

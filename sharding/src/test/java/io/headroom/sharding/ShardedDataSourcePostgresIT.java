@@ -3,7 +3,8 @@ package io.headroom.sharding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.headroom.testkit.PostgresFixture;
+import io.headroom.testkit.fixtures.PostgresFixture;
+import io.headroom.testkit.fixtures.TcpProxy;
 import java.net.InetSocketAddress;
 import java.sql.Statement;
 import java.time.Duration;

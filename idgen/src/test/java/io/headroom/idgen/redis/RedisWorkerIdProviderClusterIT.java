@@ -10,18 +10,14 @@ import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisKeys;
 import io.headroom.redis.RedisMode;
 import io.headroom.redis.RedisSettings;
-import io.headroom.testkit.RedisClusterFixture;
+import io.headroom.testkit.Concurrently;
+import io.headroom.testkit.fixtures.RedisClusterFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,26 +57,18 @@ class RedisWorkerIdProviderClusterIT {
     String ns = "cluster";
     String anyKey = "{idgen:" + ns + "}:worker:0";
     List<WorkerLease> leases = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(16);
     try (RedisConnector a = connector();
         RedisConnector b = connector()) {
       assertThat(a.mode()).isEqualTo(RedisMode.CLUSTER);
       assertThat(RedisKeys.slot(anyKey)).isEqualTo(RedisKeys.slot("{idgen:" + ns + "}:since"));
-      CyclicBarrier barrier = new CyclicBarrier(16);
-      List<Future<WorkerLease>> futures = new ArrayList<>();
+      List<RedisWorkerIdProvider> providers = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
-        RedisWorkerIdProvider p = RedisWorkerIdProvider.create(i % 2 == 0 ? a : b, config(ns));
-        futures.add(
-            pool.submit(
-                () -> {
-                  barrier.await();
-                  return p.acquire(15); // the namespace is new: each waits one TTL, renewing
-                }));
+        providers.add(RedisWorkerIdProvider.create(i % 2 == 0 ? a : b, config(ns)));
       }
+      // the namespace is new: each waits one TTL, renewing
+      leases.addAll(Concurrently.collect(16, 1, i -> providers.get(i).acquire(15)));
       Set<Long> ids = new HashSet<>();
-      for (Future<WorkerLease> f : futures) {
-        WorkerLease lease = f.get(60, TimeUnit.SECONDS);
-        leases.add(lease);
+      for (WorkerLease lease : leases) {
         ids.add(lease.workerId());
       }
       assertThat(ids).hasSize(16);
@@ -104,7 +92,6 @@ class RedisWorkerIdProviderClusterIT {
       leases.forEach(WorkerLease::close); // while the connectors are open
     } finally {
       leases.forEach(WorkerLease::close);
-      pool.shutdownNow();
     }
   }
 

@@ -15,7 +15,8 @@ import io.headroom.idgen.WorkerLeaseLostException;
 import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisException;
 import io.headroom.redis.RedisSettings;
-import io.headroom.testkit.RedisFixture;
+import io.headroom.testkit.Concurrently;
+import io.headroom.testkit.fixtures.RedisFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -110,47 +107,34 @@ class RedisWorkerIdProviderIT {
     RedisConnector b = connector();
     establishedNamespace(a);
     int n = 16;
-    CyclicBarrier barrier = new CyclicBarrier(n);
-    ExecutorService pool = Executors.newFixedThreadPool(n);
-    try {
-      List<Future<WorkerLease>> futures = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        RedisWorkerIdProvider provider =
-            RedisWorkerIdProvider.create(i % 2 == 0 ? a : b, config().build());
-        futures.add(
-            pool.submit(
-                () -> {
-                  barrier.await();
-                  return provider.acquire(15);
-                }));
-      }
-      Set<Long> ids = new HashSet<>();
-      Set<String> holders = new HashSet<>();
-      for (Future<WorkerLease> f : futures) {
-        LeasedWorker lease = (LeasedWorker) f.get(30, TimeUnit.SECONDS);
-        toClose.add(lease);
-        ids.add(lease.workerId());
-        holders.add(lease.holder());
-        assertThat(redis.get(key(lease.workerId()))).isEqualTo(lease.holder());
-      }
-      assertThat(ids).hasSize(16).allMatch(id -> id >= 0 && id <= 15);
-      assertThat(holders).hasSize(16);
-      assertThat(redis.keys("{idgen:" + namespace + "}:worker:*")).hasSize(16);
-      assertThat(count("idgen.worker.lease.claims", "namespace", namespace)).isEqualTo(16.0);
-
-      RedisWorkerIdProvider seventeenth = RedisWorkerIdProvider.create(a, config().build());
-      assertThatThrownBy(() -> seventeenth.acquire(15))
-          .isInstanceOf(NoWorkerIdAvailableException.class)
-          .hasMessage(
-              "all 16 worker IDs of namespace '"
-                  + namespace
-                  + "' are leased by live processes ({idgen:"
-                  + namespace
-                  + "}:worker:*): stop some, use another namespace, or give the layout more"
-                  + " worker bits");
-    } finally {
-      pool.shutdownNow();
+    List<RedisWorkerIdProvider> providers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      providers.add(RedisWorkerIdProvider.create(i % 2 == 0 ? a : b, config().build()));
     }
+    Set<Long> ids = new HashSet<>();
+    Set<String> holders = new HashSet<>();
+    for (WorkerLease l : Concurrently.collect(n, 1, i -> providers.get(i).acquire(15))) {
+      LeasedWorker lease = (LeasedWorker) l;
+      toClose.add(lease);
+      ids.add(lease.workerId());
+      holders.add(lease.holder());
+      assertThat(redis.get(key(lease.workerId()))).isEqualTo(lease.holder());
+    }
+    assertThat(ids).hasSize(16).allMatch(id -> id >= 0 && id <= 15);
+    assertThat(holders).hasSize(16);
+    assertThat(redis.keys("{idgen:" + namespace + "}:worker:*")).hasSize(16);
+    assertThat(count("idgen.worker.lease.claims", "namespace", namespace)).isEqualTo(16.0);
+
+    RedisWorkerIdProvider seventeenth = RedisWorkerIdProvider.create(a, config().build());
+    assertThatThrownBy(() -> seventeenth.acquire(15))
+        .isInstanceOf(NoWorkerIdAvailableException.class)
+        .hasMessage(
+            "all 16 worker IDs of namespace '"
+                + namespace
+                + "' are leased by live processes ({idgen:"
+                + namespace
+                + "}:worker:*): stop some, use another namespace, or give the layout more"
+                + " worker bits");
   }
 
   @Test
@@ -173,24 +157,15 @@ class RedisWorkerIdProviderIT {
       toClose.add(g);
       gens.add(g);
     }
-    CyclicBarrier barrier = new CyclicBarrier(generators);
     Set<Long> all = ConcurrentHashMap.newKeySet();
-    List<CompletableFuture<Void>> runs = new ArrayList<>();
-    for (IdGenerator g : gens) {
-      runs.add(
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  barrier.await();
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-                for (int i = 0; i < perGenerator; i++) {
-                  all.add(g.nextId());
-                }
-              }));
-    }
-    CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    Concurrently.run(
+        generators,
+        t -> {
+          IdGenerator g = gens.get(t);
+          for (int i = 0; i < perGenerator; i++) {
+            all.add(g.nextId());
+          }
+        });
     assertThat(all).hasSize(generators * perGenerator);
     Set<Long> workers = new HashSet<>();
     for (long id : all) {

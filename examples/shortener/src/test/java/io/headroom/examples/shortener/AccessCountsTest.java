@@ -6,18 +6,13 @@ import io.headroom.core.Settings;
 import io.headroom.sharding.KeyHasher;
 import io.headroom.sharding.ShardRouter;
 import io.headroom.sharding.ShardedDataSource;
+import io.headroom.testkit.Concurrently;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,42 +69,30 @@ class AccessCountsTest {
   @Test
   void concurrentIncrementsAndFlushesAreExact() throws Exception {
     AccessCounts counts = new AccessCounts(store, Duration.ofHours(1), meters);
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
     try {
-      CountDownLatch go = new CountDownLatch(1);
-      AtomicBoolean done = new AtomicBoolean();
-      List<Future<?>> workers = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        int seed = t;
-        workers.add(
-            pool.submit(
-                () -> {
-                  go.await();
-                  for (int i = 0; i < PER_THREAD; i++) {
-                    // code i % CODES is hit PER_THREAD / CODES times per thread; half the traffic
-                    // goes to code 0, the hot key every thread fights over
-                    counts.increment(code(i % 2 == 0 ? 0 : (i + seed) % CODES));
-                  }
-                  return null;
-                }));
-      }
-      Future<Long> flusher =
-          pool.submit(
-              () -> {
-                go.await();
-                long flushes = 0;
-                while (!done.get()) {
-                  counts.flush();
-                  flushes++;
-                }
-                return flushes;
-              });
-      go.countDown();
-      for (Future<?> w : workers) {
-        w.get(60, TimeUnit.SECONDS);
-      }
-      done.set(true);
-      assertThat(flusher.get(60, TimeUnit.SECONDS)).isPositive();
+      AtomicInteger working = new AtomicInteger(THREADS);
+      AtomicLong flushes = new AtomicLong();
+      Concurrently.run(
+          THREADS + 1,
+          seed -> {
+            if (seed == THREADS) { // the flusher, until every worker is done
+              while (working.get() > 0) {
+                counts.flush();
+                flushes.incrementAndGet();
+              }
+              return;
+            }
+            try {
+              for (int i = 0; i < PER_THREAD; i++) {
+                // code i % CODES is hit PER_THREAD / CODES times per thread; half the traffic
+                // goes to code 0, the hot key every thread fights over
+                counts.increment(code(i % 2 == 0 ? 0 : (i + seed) % CODES));
+              }
+            } finally {
+              working.decrementAndGet();
+            }
+          });
+      assertThat(flushes.get()).isPositive();
       counts.flush();
 
       long total = 0;
@@ -123,7 +106,6 @@ class AccessCountsTest {
       assertThat(meters.counter("shortener.access.counts.flushed").count())
           .isEqualTo((double) THREADS * PER_THREAD);
     } finally {
-      pool.shutdownNow();
       counts.close();
     }
   }

@@ -3,8 +3,8 @@ package io.headroom.examples.shortener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.idgen.ShortCodes;
-import io.headroom.testkit.PostgresFixture;
-import io.headroom.testkit.RedisFixture;
+import io.headroom.testkit.fixtures.PostgresFixture;
+import io.headroom.testkit.fixtures.RedisFixture;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;

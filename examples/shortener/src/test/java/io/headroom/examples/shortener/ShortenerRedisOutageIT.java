@@ -6,7 +6,7 @@ import static io.headroom.examples.shortener.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.testkit.FakeTicker;
-import io.headroom.testkit.RedisFixture;
+import io.headroom.testkit.fixtures.RedisFixture;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
