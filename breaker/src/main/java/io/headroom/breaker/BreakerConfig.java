@@ -136,7 +136,7 @@ public final class BreakerConfig {
 
   /**
    * The preset's configuration with any overrides found in {@code settings} under {@link
-   * #settingsPrefix(String) HEADROOM_BREAKER_<NAME>_}, e.g. {@code
+   * #settingsPrefix(String) HEADROOM_BREAKER_&lt;NAME&gt;_}, e.g. {@code
    * HEADROOM_BREAKER_PAYMENTS_FAILURE_RATE=40}. The keys are listed in the module README.
    *
    * @throws SettingsException naming the key and the value if a value is malformed or out of range
@@ -147,7 +147,7 @@ public final class BreakerConfig {
 
   /**
    * {@code base} with any overrides found in {@code settings} under {@link #settingsPrefix(String)
-   * HEADROOM_BREAKER_<NAME>_}.
+   * HEADROOM_BREAKER_&lt;NAME&gt;_}.
    *
    * @throws SettingsException naming the key and the value if a value is malformed or out of range
    */

@@ -392,8 +392,8 @@ public interface TieredCache<K, V> extends AutoCloseable {
 
     /**
      * Reads overrides from {@code settings} under {@link TieredCache#settingsPrefix
-     * HEADROOM_CACHE_<NAME>_} when {@link #build} runs, so they win over the values set in code
-     * whatever the call order: {@code LOCAL_MAX_SIZE}, {@code LOCAL_TTL}, {@code REMOTE_TTL},
+     * HEADROOM_CACHE_&lt;NAME&gt;_} when {@link #build} runs, so they win over the values set in
+     * code whatever the call order: {@code LOCAL_MAX_SIZE}, {@code LOCAL_TTL}, {@code REMOTE_TTL},
      * {@code NEGATIVE_TTL}, {@code JITTER}, {@code COMPRESS_ABOVE}, {@code EARLY_REFRESH_BETA},
      * {@code REFRESH_AHEAD}, {@code DISTRIBUTED_LOAD_LOCK}, {@code LOAD_LOCK_LEASE}, {@code
      * LOAD_LOCK_MAX_WAIT} and {@code NAMESPACE} (the module README lists them). Absent keys keep
