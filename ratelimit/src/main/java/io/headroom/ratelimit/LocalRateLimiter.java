@@ -9,9 +9,9 @@ final class LocalRateLimiter implements RateLimiter {
   private final Spec spec;
   private final LocalEngine engine;
   private final boolean shadow;
-  private final Meters meters;
+  private final LimiterMeters meters;
 
-  LocalRateLimiter(Spec spec, LocalEngine engine, boolean shadow, Meters meters) {
+  LocalRateLimiter(Spec spec, LocalEngine engine, boolean shadow, LimiterMeters meters) {
     this.spec = spec;
     this.engine = engine;
     this.shadow = shadow;

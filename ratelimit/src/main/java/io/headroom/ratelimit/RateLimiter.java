@@ -11,9 +11,7 @@ import io.headroom.redis.RedisConnector;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,7 +46,9 @@ public interface RateLimiter {
    * A builder for a limiter named {@code name}, used in Redis keys, metric tags, settings keys and
    * the {@code RateLimit-Policy} header.
    *
-   * @throws IllegalArgumentException unless {@code name} is 1-64 of {@code [A-Za-z0-9_.-]}
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+   *     Settings#checkName(String)} (1 to 64 of {@code [A-Za-z0-9_.-]})
    */
   static Builder builder(String name) {
     return new Builder(name);
@@ -63,8 +63,9 @@ public interface RateLimiter {
   /**
    * Asks for one permit for {@code key}.
    *
-   * @throws IllegalArgumentException if {@code key} is null, empty or longer than {@value
-   *     #MAX_KEY_BYTES} UTF-8 bytes
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code key} is empty or longer than {@value #MAX_KEY_BYTES}
+   *     UTF-8 bytes
    */
   default Decision tryAcquire(String key) {
     return tryAcquire(key, 1);
@@ -73,8 +74,8 @@ public interface RateLimiter {
   /**
    * Asks for {@code cost} permits for {@code key}; charged to every limit, or to none.
    *
-   * @throws IllegalArgumentException if {@code key} is null, empty or too long, or {@code cost <=
-   *     0}
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code key} is empty or too long, or {@code cost <= 0}
    */
   Decision tryAcquire(String key, long cost);
 
@@ -82,6 +83,7 @@ public interface RateLimiter {
    * Like {@link #tryAcquire(String)} without blocking the caller: the stage completes with a
    * decision (the failure policy's, if Redis fails) and never exceptionally.
    *
+   * @throws NullPointerException if {@code key} is null, at once
    * @throws IllegalArgumentException for a bad key, at once
    */
   default CompletionStage<Decision> tryAcquireAsync(String key) {
@@ -91,16 +93,19 @@ public interface RateLimiter {
   /**
    * Like {@link #tryAcquire(String, long)} without blocking the caller.
    *
+   * @throws NullPointerException if {@code key} is null, at once
    * @throws IllegalArgumentException for a bad key or cost, at once
    */
   CompletionStage<Decision> tryAcquireAsync(String key, long cost);
 
   /**
    * Builds a {@link RateLimiter}. Setters reject bad values at once with {@link
-   * IllegalArgumentException}. Not thread-safe.
+   * IllegalArgumentException}; {@link #settings(Settings)} overrides them in {@link #build()}. Not
+   * thread-safe.
    */
   final class Builder {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** The module name in settings keys ({@code HEADROOM_RATELIMIT_*}) and breaker names. */
+    static final String MODULE = "ratelimit";
 
     final String name;
     List<Limit> limits = List.of();
@@ -115,12 +120,10 @@ public interface RateLimiter {
     @Nullable Breaker breaker;
     @Nullable BreakerRegistry breakerRegistry;
     int maxLocalKeys = 100_000;
+    @Nullable Settings settings;
 
     private Builder(String name) {
-      Checks.notNull(name, "name");
-      Checks.argument(
-          NAME.matcher(name).matches(), "name must be 1-64 of [A-Za-z0-9_.-]: '%s'", name);
-      this.name = name;
+      this.name = Settings.checkName(name);
     }
 
     /**
@@ -221,16 +224,22 @@ public interface RateLimiter {
     }
 
     /**
-     * The breaker guarding Redis. Its ticker must be this builder's ticker. Default: {@code
-     * ratelimit-<name>} with {@link BreakerPreset#REDIS} from {@link #breakerRegistry}, or a
-     * standalone one on this builder's ticker.
+     * The breaker guarding Redis; it times the calls for {@code ratelimit.redis.latency}, so its
+     * ticker should be this builder's. Default: {@code ratelimit-<name>} with {@link
+     * BreakerPreset#REDIS}, from the {@link #breakerRegistry} if one was given, else {@link
+     * Breaker#forComponent} with this builder's settings ({@code
+     * HEADROOM_BREAKER_RATELIMIT_<NAME>_*}), meter registry and ticker.
      */
     public Builder breaker(Breaker breaker) {
       this.breaker = Checks.notNull(breaker, "breaker");
       return this;
     }
 
-    /** The registry that creates the default breaker (with its metrics and settings). */
+    /**
+     * The registry that creates the default breaker, {@code ratelimit-<name>} with {@link
+     * BreakerPreset#REDIS} (with the registry's metrics and settings). Ignored when {@link
+     * #breaker(Breaker)} was given.
+     */
     public Builder breakerRegistry(BreakerRegistry registry) {
       this.breakerRegistry = Checks.notNull(registry, "registry");
       return this;
@@ -249,48 +258,48 @@ public interface RateLimiter {
     }
 
     /**
-     * Applies overrides from {@code settings} under {@code HEADROOM_RATELIMIT_<NAME>_}, where
-     * {@code <NAME>} is the name upper-cased with {@code .-} as {@code _}: {@code LIMITS} ({@code
-     * 100/1m,1000/1h} or {@code unlimited}), {@code FAILURE_POLICY} ({@code fail_open}, {@code
-     * fail_closed}, {@code local_fallback}), {@code FALLBACK_FRACTION}, {@code SHADOW}, {@code
-     * MAX_KEYS}.
+     * Settings that win over the code: kept (replacing any earlier ones) and applied in {@link
+     * #build()}, over whatever the setters said, whatever the order of the calls. Keys under {@code
+     * HEADROOM_RATELIMIT_<NAME>_} ({@link Settings#componentPrefix componentPrefix("ratelimit",
+     * name)}): {@code LIMITS} ({@code 100/1m,1000/1h} or {@code unlimited}), {@code FAILURE_POLICY}
+     * ({@code fail_open}, {@code fail_closed}, {@code local_fallback}), {@code FALLBACK_FRACTION},
+     * {@code SHADOW}, {@code MAX_KEYS}. The default breaker also reads {@code
+     * HEADROOM_BREAKER_RATELIMIT_<NAME>_*} from them.
      *
-     * @throws SettingsException naming the key and the value when one is malformed
+     * <pre>{@code
+     * RateLimiter.builder("api").preset(RateLimitPreset.API)   // 100/min in code
+     *     .settings(Settings.fromEnvironment())                 // HEADROOM_RATELIMIT_API_LIMITS=500/1m wins
+     *     .build();
+     * }</pre>
      */
     public Builder settings(Settings settings) {
-      Settings s = Checks.notNull(settings, "settings").withPrefix(settingsPrefix(name));
-      if (s.contains("LIMITS")) {
-        limits(TierTable.parseLimits(s, "LIMITS", s.getString("LIMITS", "")));
-      }
-      failurePolicy(s.getEnum("FAILURE_POLICY", FailurePolicy.class, failurePolicy));
-      double f = s.getDouble("FALLBACK_FRACTION", localFallbackFraction);
-      if (!(f > 0 && f <= 1)) {
-        throw s.invalid("FALLBACK_FRACTION", String.valueOf(f), "expected a number in (0, 1]");
-      }
-      localFallbackFraction = f;
-      shadow = s.getBoolean("SHADOW", shadow);
-      int max = s.getInt("MAX_KEYS", maxLocalKeys);
-      if (max <= 0) {
-        throw s.invalid("MAX_KEYS", String.valueOf(max), "expected an integer > 0");
-      }
-      maxLocalKeys = max;
+      this.settings = Checks.notNull(settings, "settings");
       return this;
     }
 
-    /** {@code HEADROOM_RATELIMIT_<NAME>_} for a limiter name. */
-    public static String settingsPrefix(String name) {
-      return "HEADROOM_RATELIMIT_"
-          + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')
-          + "_";
+    /** Applies the settings' overrides through the setters, so the ranges are the code's. */
+    private void applySettings(Settings all) {
+      Settings s = all.forComponent(MODULE, name);
+      s.override("LIMITS", TierTable.LIMITS, this::limits);
+      s.override("FAILURE_POLICY", Settings.enumOf(FailurePolicy.class), this::failurePolicy);
+      s.override("FALLBACK_FRACTION", Settings.DOUBLE, this::localFallbackFraction);
+      s.override("SHADOW", Settings.BOOLEAN, this::shadow);
+      s.override("MAX_KEYS", Settings.INT, this::maxLocalKeys);
     }
 
     /**
      * Builds the limiter: on Redis if a connector was given, else in-process; unlimited when there
-     * are no limits.
+     * are no limits. The {@linkplain #settings(Settings) settings} are applied first.
      *
-     * @throws IllegalStateException if no limits were set at all
+     * @throws IllegalStateException if no limits were set at all (in code or settings)
+     * @throws SettingsException naming the key and the value when a setting is malformed or out of
+     *     the setter's range
      */
     public RateLimiter build() {
+      Settings given = settings;
+      if (given != null) {
+        applySettings(given);
+      }
       Checks.state(
           limitsSet,
           "limiter %s has no limits: call limits(..), preset(..) or tier(..)"
@@ -299,7 +308,7 @@ public interface RateLimiter {
       if (limits.isEmpty()) {
         return new UnlimitedRateLimiter(name);
       }
-      Meters meters = Meters.create(meterRegistry, name, redis != null);
+      LimiterMeters meters = LimiterMeters.create(meterRegistry, name, redis != null);
       Spec spec = new Spec(name, limits);
       RedisConnector r = redis;
       if (r == null) {
@@ -309,10 +318,16 @@ public interface RateLimiter {
       Breaker b = breaker;
       if (b == null) {
         BreakerRegistry registry = breakerRegistry;
-        if (registry == null) {
-          registry = BreakerRegistry.builder().ticker(ticker).build();
-        }
-        b = registry.breaker("ratelimit-" + name, BreakerPreset.REDIS);
+        b =
+            registry != null
+                ? registry.breaker(MODULE + "-" + name, BreakerPreset.REDIS)
+                : Breaker.forComponent(
+                    MODULE,
+                    name,
+                    BreakerPreset.REDIS,
+                    given != null ? given : Settings.empty(),
+                    meterRegistry,
+                    ticker);
       }
       List<Limit> scaled = new ArrayList<>();
       for (Limit l : limits) {
@@ -323,8 +338,7 @@ public interface RateLimiter {
           failurePolicy == FailurePolicy.LOCAL_FALLBACK
               ? new LocalEngine(new Spec(name, List.copyOf(scaled)), ticker, maxLocalKeys)
               : null;
-      return new RedisRateLimiter(
-          spec, r, namespace, b, failurePolicy, fallback, shadow, ticker, meters);
+      return new RedisRateLimiter(spec, r, namespace, b, failurePolicy, fallback, shadow, meters);
     }
   }
 }

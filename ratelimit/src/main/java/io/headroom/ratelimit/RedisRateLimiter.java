@@ -1,28 +1,34 @@
 package io.headroom.ratelimit;
 
 import io.headroom.breaker.Breaker;
-import io.headroom.core.Ticker;
+import io.headroom.breaker.GuardedCall;
 import io.headroom.redis.RedisConnector;
 import io.headroom.redis.RedisKeys;
 import io.headroom.redis.RedisScript;
 import io.headroom.redis.ScriptOutput;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A limiter decided on Redis: one {@code gcra.lua} call per decision (EVALSHA, with the NOSCRIPT
- * fall-back of {@link RedisScript}), behind a breaker; the failure policy decides while Redis
- * cannot.
+ * fall-back of {@link RedisScript}), guarded by {@link Breaker#guardAsync} with one {@link
+ * GuardedCall} handler for every call; the failure policy decides while Redis cannot.
  */
 final class RedisRateLimiter implements RateLimiter {
   static final RedisScript<List<Object>> GCRA =
       RedisScript.fromResource(RedisRateLimiter.class, "gcra.lua", ScriptOutput.MULTI);
+
+  /** The per-call state of a guarded call: what the script and the failure policy need. */
+  private record Call(String key, long cost) {}
 
   private final Spec spec;
   private final RedisConnector redis;
@@ -33,11 +39,12 @@ final class RedisRateLimiter implements RateLimiter {
   private final FailurePolicy policy;
   private final @Nullable LocalEngine fallback;
   private final boolean shadow;
-  private final Ticker ticker;
-  private final Meters meters;
+  private final LimiterMeters meters;
   private final long guardMillis;
   private final Decision failedOpen;
   private final Decision failedClosed;
+  private final Function<Call, CompletionStage<List<Object>>> script = this::runScript;
+  private final GuardedCall<Call, @Nullable List<Object>, Decision> outcome = new Outcome();
 
   RedisRateLimiter(
       Spec spec,
@@ -47,8 +54,7 @@ final class RedisRateLimiter implements RateLimiter {
       FailurePolicy policy,
       @Nullable LocalEngine fallback,
       boolean shadow,
-      Ticker ticker,
-      Meters meters) {
+      LimiterMeters meters) {
     this.spec = spec;
     this.redis = redis;
     this.keys = RedisKeys.namespace(namespace);
@@ -56,7 +62,6 @@ final class RedisRateLimiter implements RateLimiter {
     this.policy = policy;
     this.fallback = fallback;
     this.shadow = shadow;
-    this.ticker = ticker;
     this.meters = meters;
     this.suffixes = new String[spec.n];
     this.argTemplate = new Object[1 + 2 * spec.n];
@@ -67,8 +72,8 @@ final class RedisRateLimiter implements RateLimiter {
       argTemplate[2 + 2 * i] = spec.permits[i];
     }
     this.guardMillis = redis.settings().commandTimeout().toMillis() * 2 + 500;
-    this.failedOpen = spec.failed(true);
-    this.failedClosed = spec.failed(false);
+    this.failedOpen = spec.failedOpen();
+    this.failedClosed = spec.unavailable(Spec.MIN_UNAVAILABLE_WAIT);
   }
 
   @Override
@@ -84,6 +89,11 @@ final class RedisRateLimiter implements RateLimiter {
   /** The Redis key of limit {@code i} for {@code key}: {@code ns:{name:key}:<permits>p<us>us}. */
   String redisKey(String key, int i) {
     return keys.tagged(spec.name + ":" + key, suffixes[i]);
+  }
+
+  /** The breaker guarding Redis (for tests). */
+  Breaker breaker() {
+    return breaker;
   }
 
   @Override
@@ -108,52 +118,48 @@ final class RedisRateLimiter implements RateLimiter {
 
   private CompletableFuture<Decision> decide(String key, long cost) {
     Spec.checkKey(key, cost);
-    if (!breaker.tryAcquirePermission()) {
-      meters.breakerOpen();
-      return CompletableFuture.completedFuture(finish(degraded(key, cost)));
-    }
+    return breaker.guardAsync(new Call(key, cost), script, outcome);
+  }
+
+  private CompletionStage<List<Object>> runScript(Call c) {
     List<String> k;
     if (spec.n == 1) {
-      k = List.of(redisKey(key, 0));
+      k = List.of(redisKey(c.key, 0));
     } else {
       List<String> l = new ArrayList<>(spec.n);
       for (int i = 0; i < spec.n; i++) {
-        l.add(redisKey(key, i));
+        l.add(redisKey(c.key, i));
       }
       k = l;
     }
     Object[] args = argTemplate.clone();
-    args[0] = cost;
-    long start = ticker.read();
-    CompletableFuture<List<Object>> call;
-    try {
-      call = GCRA.run(redis, k, java.util.Arrays.asList(args));
-    } catch (RuntimeException e) {
-      breaker.onError(ticker.read() - start, e);
-      meters.error(e);
-      return CompletableFuture.completedFuture(finish(degraded(key, cost)));
+    args[0] = c.cost;
+    return GCRA.run(redis, k, Arrays.asList(args));
+  }
+
+  /** What each outcome of the guarded script call decides; one instance serves every call. */
+  private final class Outcome implements GuardedCall<Call, @Nullable List<Object>, Decision> {
+    @Override
+    public Decision notPermitted(Call c) {
+      meters.breakerOpen();
+      return finish(degraded(c.key, c.cost));
     }
-    return call.handle(
-        (reply, error) -> {
-          long took = ticker.read() - start;
-          if (error == null && reply != null) {
-            Decision d;
-            try {
-              d = parse(reply, cost);
-            } catch (RuntimeException e) {
-              breaker.onError(took, e);
-              meters.error(e);
-              return finish(degraded(key, cost));
-            }
-            breaker.onSuccess(took);
-            meters.latency(took);
-            return finish(d);
-          }
-          Throwable e = error == null ? new IllegalStateException("empty reply") : error;
-          breaker.onError(took, e);
-          meters.error(e);
-          return finish(degraded(key, cost));
-        });
+
+    @Override
+    public Decision succeeded(Call c, @Nullable List<Object> reply, long nanos) {
+      if (reply == null) {
+        throw new IllegalStateException("empty reply"); // recorded as a failure, then failed(..)
+      }
+      Decision d = parse(reply, c.cost); // a reply it cannot read is a failure too
+      meters.latency(nanos);
+      return finish(d);
+    }
+
+    @Override
+    public Decision failed(Call c, Throwable error, long nanos) {
+      meters.error(error);
+      return finish(degraded(c.key, c.cost));
+    }
   }
 
   private Decision parse(List<Object> reply, long cost) {
@@ -180,7 +186,7 @@ final class RedisRateLimiter implements RateLimiter {
   private Decision degraded(String key, long cost) {
     return switch (policy) {
       case FAIL_OPEN -> failedOpen;
-      case FAIL_CLOSED -> failedClosed;
+      case FAIL_CLOSED -> unavailable();
       case LOCAL_FALLBACK -> {
         LocalEngine f = fallback;
         if (f == null) {
@@ -190,6 +196,12 @@ final class RedisRateLimiter implements RateLimiter {
         yield f.decide(key, cost);
       }
     };
+  }
+
+  /** FAIL_CLOSED: denied, retry when the breaker lets the next call through (at least 1 s). */
+  private Decision unavailable() {
+    Duration wait = breaker.retryAfter();
+    return wait.compareTo(Spec.MIN_UNAVAILABLE_WAIT) <= 0 ? failedClosed : spec.unavailable(wait);
   }
 
   private Decision finish(Decision d) {

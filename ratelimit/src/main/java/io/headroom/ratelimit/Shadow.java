@@ -7,27 +7,23 @@ final class Shadow {
   static Decision apply(Decision d) {
     return switch (d.reason()) {
       case DENIED, COST_EXCEEDS_LIMIT ->
-          new Decision(
-              true,
-              d.remaining(),
-              d.limit(),
-              d.resetAfter(),
-              d.retryAfter(),
-              d.policy(),
+          Decision.create(
               Decision.Reason.SHADOW_DENIED,
+              d.policy(),
+              d.limits(),
               d.binding(),
-              d.limits());
+              d.remaining(),
+              d.resetAfter(),
+              d.retryAfter());
       case UNAVAILABLE ->
-          new Decision(
-              true,
-              d.limit(),
+          Decision.create(
+              Decision.Reason.FAILED_OPEN,
+              d.policy(),
+              d.limits(),
+              d.binding(),
               d.limit(),
               d.resetAfter(),
-              java.time.Duration.ZERO,
-              d.policy(),
-              Decision.Reason.FAILED_OPEN,
-              d.binding(),
-              d.limits());
+              java.time.Duration.ZERO);
       default -> d;
     };
   }

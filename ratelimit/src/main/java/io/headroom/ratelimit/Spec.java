@@ -37,11 +37,12 @@ final class Spec {
     Checks.argument(limits.size() <= 8, "at most 8 limits per limiter: %s", limits);
   }
 
-  /** Validates a key: IllegalArgumentException naming the problem and (a prefix of) the value. */
+  /**
+   * Validates a key and a cost: NullPointerException for a null key, IllegalArgumentException
+   * naming the problem and (a prefix of) the value otherwise.
+   */
   static void checkKey(String key, long cost) {
-    if (key == null) {
-      throw new IllegalArgumentException("key must not be null");
-    }
+    Checks.notNull(key, "key");
     int len = key.length();
     if (len == 0) {
       throw new IllegalArgumentException("key must not be empty: ''");
@@ -85,28 +86,24 @@ final class Spec {
   Decision one(long cost, boolean allowed, long remaining, long resetNanos, long retryNanos) {
     Limit l = limits.get(0);
     if (allowed) {
-      return new Decision(
-          true,
-          Math.max(0, remaining),
-          l.permits(),
-          Duration.ofNanos(Math.max(0, resetNanos)),
-          Duration.ZERO,
-          name,
+      return Decision.create(
           Decision.Reason.ALLOWED,
+          name,
+          limits,
           l,
-          limits);
+          Math.max(0, remaining),
+          Duration.ofNanos(Math.max(0, resetNanos)),
+          Duration.ZERO);
     }
     boolean tooBig = cost > l.permits();
-    return new Decision(
-        false,
-        Math.max(0, remaining),
-        l.permits(),
-        Duration.ofNanos(Math.max(0, resetNanos)),
-        tooBig ? l.effectiveWindow() : Duration.ofNanos(Math.max(1, retryNanos)),
-        name,
+    return Decision.create(
         tooBig ? Decision.Reason.COST_EXCEEDS_LIMIT : Decision.Reason.DENIED,
+        name,
+        limits,
         l,
-        limits);
+        Math.max(0, remaining),
+        Duration.ofNanos(Math.max(0, resetNanos)),
+        tooBig ? l.effectiveWindow() : Duration.ofNanos(Math.max(1, retryNanos)));
   }
 
   /**
@@ -159,38 +156,48 @@ final class Spec {
   private Decision one(
       int i, boolean allowed, long remaining, long resetNanos, long retryNanos, boolean tooBig) {
     Limit l = limits.get(i);
-    return new Decision(
-        allowed,
-        Math.max(0, remaining),
-        l.permits(),
-        Duration.ofNanos(Math.max(0, resetNanos)),
-        allowed ? Duration.ZERO : Duration.ofNanos(retryNanos),
-        name,
+    return Decision.create(
         allowed
             ? Decision.Reason.ALLOWED
             : tooBig ? Decision.Reason.COST_EXCEEDS_LIMIT : Decision.Reason.DENIED,
+        name,
+        limits,
         l,
-        limits);
+        Math.max(0, remaining),
+        Duration.ofNanos(Math.max(0, resetNanos)),
+        allowed ? Duration.ZERO : Duration.ofNanos(retryNanos));
   }
 
-  /** The policy's decision while the store cannot decide. */
-  Decision failed(boolean open) {
+  /** The shortest wait an {@link Decision.Reason#UNAVAILABLE} decision announces. */
+  static final Duration MIN_UNAVAILABLE_WAIT = Duration.ofSeconds(1);
+
+  /** {@link Decision.Reason#FAILED_OPEN}: the store cannot decide, the policy allows. */
+  Decision failedOpen() {
+    Limit l = smallest();
+    return Decision.create(
+        Decision.Reason.FAILED_OPEN, name, limits, l, l.permits(), Duration.ZERO, Duration.ZERO);
+  }
+
+  /**
+   * {@link Decision.Reason#UNAVAILABLE}: the store cannot decide, the policy denies; {@code
+   * retryAfter} is at least {@link #MIN_UNAVAILABLE_WAIT}.
+   */
+  Decision unavailable(Duration retryAfter) {
+    Duration wait =
+        retryAfter.compareTo(MIN_UNAVAILABLE_WAIT) < 0 ? MIN_UNAVAILABLE_WAIT : retryAfter;
+    return Decision.create(
+        Decision.Reason.UNAVAILABLE, name, limits, smallest(), 0, Duration.ZERO, wait);
+  }
+
+  /** The limit with the fewest permits (the first on a tie): the one a degraded decision names. */
+  private Limit smallest() {
     Limit l = limits.get(0);
     for (Limit x : limits) {
       if (x.permits() < l.permits()) {
         l = x;
       }
     }
-    return new Decision(
-        open,
-        open ? l.permits() : 0,
-        l.permits(),
-        Duration.ZERO,
-        open ? Duration.ZERO : Duration.ofSeconds(1),
-        name,
-        open ? Decision.Reason.FAILED_OPEN : Decision.Reason.UNAVAILABLE,
-        l,
-        limits);
+    return l;
   }
 
   @Override

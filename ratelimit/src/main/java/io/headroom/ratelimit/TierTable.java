@@ -15,7 +15,8 @@ import java.util.Map;
  * unlimited (an empty list of limits).
  *
  * <table>
- *   <caption>Settings read by {@link #from(Settings)} (under {@code HEADROOM_RATELIMIT_})</caption>
+ *   <caption>Settings read by {@link #from(Settings)}, module-wide under {@code
+ *   HEADROOM_RATELIMIT_} ({@link Settings#forModule forModule("ratelimit")})</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code TIER_<TIER>_MULTIPLIER}</td><td>free 1, pro 5, premium 10</td>
  *       <td>scales the permits of every preset (rounded down, at least 1)</td></tr>
@@ -31,7 +32,11 @@ import java.util.Map;
  * <p>Immutable and thread-safe.
  */
 public final class TierTable {
-  private static final String PREFIX = "HEADROOM_RATELIMIT_";
+  /**
+   * Reads a limit list, {@code "5/1m,5/15m"}, or {@code unlimited} (an empty list); also the parser
+   * of a limiter's {@code LIMITS} setting.
+   */
+  static final Settings.Parser<List<Limit>> LIMITS = TierTable::parseLimits;
 
   private final Map<Tier, Map<RateLimitPreset, List<Limit>>> table;
 
@@ -50,7 +55,7 @@ public final class TierTable {
    * @throws SettingsException naming the key and the value when one is malformed
    */
   public static TierTable from(Settings settings) {
-    Settings s = Checks.notNull(settings, "settings").withPrefix(PREFIX);
+    Settings s = Checks.notNull(settings, "settings").forModule(RateLimiter.Builder.MODULE);
     Map<Tier, Map<RateLimitPreset, List<Limit>>> t = new EnumMap<>(Tier.class);
     for (Tier tier : Tier.values()) {
       String tierKey = "TIER_" + tier.name() + "_";
@@ -64,7 +69,7 @@ public final class TierTable {
         String key = tierKey + preset.name();
         List<Limit> limits;
         if (s.contains(key)) {
-          limits = parseLimits(s, key, s.getString(key, ""));
+          limits = s.get(key, LIMITS, List.of());
         } else if (tier == Tier.ADMIN) {
           limits = List.of();
         } else {
@@ -97,12 +102,11 @@ public final class TierTable {
   }
 
   /**
-   * Parses a comma-separated limit list ({@code "5/1m,5/15m"}) or {@code unlimited} for {@code
-   * key}.
+   * Parses a comma-separated limit list ({@code "5/1m,5/15m"}) or {@code unlimited}.
    *
-   * @throws SettingsException naming the key and the value
+   * @throws IllegalArgumentException saying what is wrong (the settings add the key and the value)
    */
-  static List<Limit> parseLimits(Settings s, String key, String value) {
+  private static List<Limit> parseLimits(String value) {
     if (value.trim().toLowerCase(Locale.ROOT).equals("unlimited")) {
       return List.of();
     }
@@ -111,14 +115,11 @@ public final class TierTable {
       try {
         out.add(Limit.parse(part));
       } catch (IllegalArgumentException e) {
-        throw s.invalid(key, value, e.getMessage() + "; expected e.g. 100/1m,1000/1h or unlimited");
+        throw new IllegalArgumentException(
+            e.getMessage() + "; expected e.g. 100/1m,1000/1h or unlimited", e);
       }
     }
-    try {
-      Spec.checkDistinct(out);
-    } catch (IllegalArgumentException e) {
-      throw s.invalid(key, value, String.valueOf(e.getMessage()));
-    }
+    Spec.checkDistinct(out);
     return List.copyOf(out);
   }
 

@@ -45,27 +45,28 @@ class RateLimitHeadersTest {
   @Test
   void subSecondWaitsStillSayOneSecond() {
     Decision d =
-        new Decision(
-            false,
-            0,
-            10,
-            Duration.ofMillis(5),
-            Duration.ofNanos(1),
-            "p",
+        Decision.of(
             Decision.Reason.DENIED,
+            "p",
+            List.of(Limit.perSecond(10)),
             Limit.perSecond(10),
-            List.of(Limit.perSecond(10)));
+            0,
+            Duration.ofMillis(5),
+            Duration.ofNanos(1));
     assertThat(RateLimitHeaders.of(d)).containsEntry("Retry-After", "1");
   }
 
   @Test
   void failClosedSays503HeadersWithoutMadeUpCounts() {
     Spec spec = new Spec("pay", List.of(Limit.perMinute(20)));
-    Map<String, String> h = RateLimitHeaders.of(spec.failed(false));
+    Map<String, String> h = RateLimitHeaders.of(spec.unavailable(Duration.ZERO));
     assertThat(h)
         .containsOnlyKeys("RateLimit-Policy", "X-RateLimit-Limit", "Retry-After")
         .containsEntry("Retry-After", "1");
-    assertThat(RateLimitHeaders.of(spec.failed(true)))
+    assertThat(RateLimitHeaders.of(spec.unavailable(Duration.ofMillis(2_001))))
+        .as("the breaker's wait, rounded up")
+        .containsEntry("Retry-After", "3");
+    assertThat(RateLimitHeaders.of(spec.failedOpen()))
         .containsOnlyKeys("RateLimit-Policy", "X-RateLimit-Limit");
   }
 

@@ -75,7 +75,7 @@ abstract class RateLimiterContract {
   static double counter(SimpleMeterRegistry meters, String limiter, String result) {
     return meters
         .get("ratelimit.decisions")
-        .tag("limiter", limiter)
+        .tag("name", limiter)
         .tag("result", result)
         .counter()
         .count();
@@ -255,8 +255,11 @@ abstract class RateLimiterContract {
   void rejectsBadInputNamingTheValue() {
     RateLimiter limiter = builder(unique("bad")).limits(Limit.perMinute(10)).build();
     assertThatThrownBy(() -> limiter.tryAcquire(nullKey()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("key must not be null");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key must not be null");
+    assertThatThrownBy(() -> limiter.tryAcquireAsync(nullKey(), 1))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("key must not be null");
     assertThatThrownBy(() -> limiter.tryAcquire(""))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("key must not be empty");

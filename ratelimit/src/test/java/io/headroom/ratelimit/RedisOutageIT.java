@@ -87,10 +87,22 @@ class RedisOutageIT {
       case FAIL_CLOSED -> assertThat(allowed).isZero();
       case LOCAL_FALLBACK -> {
         assertThat(allowed).as("half of 4 on this node").isEqualTo(2);
-        assertThat(meters.get("ratelimit.local.fallback").counter().count()).isEqualTo(20);
+        assertThat(
+                meters
+                    .get("ratelimit.local.fallback")
+                    .tag("name", limiter.name())
+                    .counter()
+                    .count())
+            .isEqualTo(20);
       }
     }
-    assertThat(meters.get("ratelimit.redis.errors").tag("kind", "breaker_open").counter().count())
+    assertThat(
+            meters
+                .get("ratelimit.redis.errors")
+                .tag("name", limiter.name())
+                .tag("cause", "breaker_open")
+                .counter()
+                .count())
         .as("the breaker opened and spared Redis")
         .isPositive();
 

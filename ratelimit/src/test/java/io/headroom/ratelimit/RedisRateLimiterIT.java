@@ -104,7 +104,11 @@ class RedisRateLimiterIT extends RateLimiterContract {
     assertThat(d.reason()).isEqualTo(Decision.Reason.ALLOWED);
     assertThat(d.remaining()).isEqualTo(1);
     assertThat(meters.get("ratelimit.redis.errors").counters())
+        .hasSize(5)
         .allSatisfy(c -> assertThat(c.count()).isZero());
+    assertThat(meters.get("ratelimit.redis.latency").tag("name", "noscript").timer().count())
+        .as("both decisions came from Redis")
+        .isEqualTo(2);
   }
 
   @Test

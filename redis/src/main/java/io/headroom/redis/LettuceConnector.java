@@ -11,7 +11,6 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
@@ -75,7 +74,6 @@ final class LettuceConnector implements RedisConnector {
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final AtomicLong retryMillis = new AtomicLong(FIRST_RETRY_MILLIS);
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
-  private final AtomicLong noScriptFallbacks = new AtomicLong();
   private volatile @Nullable StatefulConnection<String, byte[]> connection;
   private volatile @Nullable RedisClusterAsyncCommands<String, byte[]> async;
   private volatile boolean closed;
@@ -272,7 +270,8 @@ final class LettuceConnector implements RedisConnector {
           on + " got no answer within " + settings.commandTimeout().toMillis() + " ms", t);
     }
     if (t instanceof RedisCommandExecutionException) {
-      return new RedisCommandException(on + " failed: " + t.getMessage(), t);
+      return new RedisCommandException(
+          on + " failed: " + t.getMessage(), RedisCommandException.errorCodeOf(t.getMessage()), t);
     }
     if (t instanceof RedisConnectionException) {
       return new RedisUnavailableException(on + ": cannot connect", false, t);
@@ -428,57 +427,22 @@ final class LettuceConnector implements RedisConnector {
     return call("PING", RedisClusterAsyncCommands::ping);
   }
 
-  /** How many times a script fell back from EVALSHA to EVAL (for tests). */
-  long noScriptFallbacks() {
-    return noScriptFallbacks.get();
-  }
-
-  <T> CompletableFuture<T> runScript(RedisScript<T> script, String[] keys, byte[][] args) {
-    String command = "EVALSHA " + script.name();
+  @Override
+  public <T> CompletableFuture<T> evalsha(RedisScript<T> script, String[] keys, byte[][] args) {
+    Checks.notNull(script, "script");
+    Checks.notNull(keys, "keys");
+    Checks.notNull(args, "args");
     return call(
-        command,
-        a -> {
-          CompletableFuture<T> out = new CompletableFuture<>();
-          a.<T>evalsha(script.sha1(), script.output().type, keys, args)
-              .whenComplete(
-                  (v, e) -> {
-                    if (e == null) {
-                      out.complete(v);
-                    } else if (isNoScript(e)) {
-                      // NOSCRIPT: nothing ran, so EVAL (which also reloads the script) is safe.
-                      noScriptFallbacks.incrementAndGet();
-                      try {
-                        a.<T>eval(script.sourceBytes(), script.output().type, keys, args)
-                            .whenComplete(
-                                (v2, e2) -> {
-                                  if (e2 == null) {
-                                    out.complete(v2);
-                                  } else {
-                                    out.completeExceptionally(
-                                        translate("EVAL " + script.name(), e2));
-                                  }
-                                });
-                      } catch (RuntimeException re) {
-                        out.completeExceptionally(translate("EVAL " + script.name(), re));
-                      }
-                    } else {
-                      // a timeout is ambiguous (the script may have run): never retried
-                      out.completeExceptionally(e);
-                    }
-                  });
-          return out;
-        });
+        script.evalshaCommand, a -> a.<T>evalsha(script.sha1(), script.output().type, keys, args));
   }
 
-  private static boolean isNoScript(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof RedisNoScriptException
-          || (t instanceof RedisCommandExecutionException
-              && String.valueOf(t.getMessage()).startsWith("NOSCRIPT"))) {
-        return true;
-      }
-    }
-    return false;
+  @Override
+  public <T> CompletableFuture<T> eval(RedisScript<T> script, String[] keys, byte[][] args) {
+    Checks.notNull(script, "script");
+    Checks.notNull(keys, "keys");
+    Checks.notNull(args, "args");
+    return call(
+        script.evalCommand, a -> a.<T>eval(script.sourceBytes(), script.output().type, keys, args));
   }
 
   @Override

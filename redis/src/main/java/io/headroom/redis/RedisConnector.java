@@ -82,6 +82,40 @@ public interface RedisConnector extends AutoCloseable {
   CompletableFuture<String> ping();
 
   /**
+   * {@code EVALSHA}: runs {@code script} by its {@linkplain RedisScript#sha1() SHA-1}. Call {@link
+   * RedisScript#run} instead: it checks the keys' slot, encodes the arguments, calls this and falls
+   * back to {@link #eval} on {@code NOSCRIPT}. A decorator (tracing, metrics) overrides this and
+   * {@link #eval} by delegation, so scripts run through it like every other command.
+   *
+   * <p>When the server does not have the script, the future fails with a {@link
+   * RedisCommandException} whose {@linkplain RedisCommandException#errorCode() error code} is
+   * {@value RedisCommandException#NOSCRIPT}.
+   *
+   * <p>The default throws: a connector that runs scripts overrides both methods.
+   *
+   * @param keys the script's {@code KEYS}, all in one Cluster slot; read, never kept or changed
+   * @param args the script's {@code ARGV}, encoded; read, never kept or changed
+   * @throws UnsupportedOperationException if this connector cannot run scripts
+   */
+  default <T> CompletableFuture<T> evalsha(RedisScript<T> script, String[] keys, byte[][] args) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not run scripts");
+  }
+
+  /**
+   * {@code EVAL}: sends {@code script}'s source, which also loads it for later {@link #evalsha}
+   * calls. {@link RedisScript#run} calls it after {@code NOSCRIPT}, when nothing ran.
+   *
+   * <p>The default throws: a connector that runs scripts overrides both methods.
+   *
+   * @param keys the script's {@code KEYS}, all in one Cluster slot; read, never kept or changed
+   * @param args the script's {@code ARGV}, encoded; read, never kept or changed
+   * @throws UnsupportedOperationException if this connector cannot run scripts
+   */
+  default <T> CompletableFuture<T> eval(RedisScript<T> script, String[] keys, byte[][] args) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not run scripts");
+  }
+
+  /**
    * Subscribes {@code listener} to {@code channel} on a dedicated connection that reconnects and
    * resubscribes by itself and tells the listener when it did ({@link
    * RedisMessageListener#onResubscribed}). Never throws for an unreachable Redis: the subscription

@@ -36,12 +36,16 @@ public final class RedisScript<T> {
   private final byte[] source;
   private final String sha1;
   private final ScriptOutput<T> output;
+  final String evalshaCommand;
+  final String evalCommand;
 
   private RedisScript(String name, String source, ScriptOutput<T> output) {
     this.name = name;
     this.source = source.getBytes(StandardCharsets.UTF_8);
     this.sha1 = sha1(this.source);
     this.output = output;
+    this.evalshaCommand = "EVALSHA " + name;
+    this.evalCommand = "EVAL " + name;
   }
 
   /**
@@ -98,14 +102,20 @@ public final class RedisScript<T> {
   }
 
   /**
-   * Runs the script: {@code EVALSHA}, then {@code EVAL} once on {@code NOSCRIPT}.
+   * Runs the script through {@code connector}: {@link RedisConnector#evalsha}, then {@link
+   * RedisConnector#eval} once if the server answers {@code NOSCRIPT} (nothing ran). Any other
+   * failure, a timeout above all, is passed on and never retried.
    *
    * @param keys the script's {@code KEYS}, all in one Cluster slot
    * @param args the script's {@code ARGV}: {@link String}, {@link Number} or {@code byte[]}
    * @throws IllegalArgumentException if the keys span several slots or an argument has another type
+   * @throws UnsupportedOperationException if {@code connector} cannot run scripts
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // every outcome is forwarded to the returned future
   public CompletableFuture<T> run(RedisConnector connector, List<String> keys, List<?> args) {
     Checks.notNull(connector, "connector");
+    Checks.notNull(keys, "keys");
+    Checks.notNull(args, "args");
     String[] k = keys.toArray(new String[0]);
     if (k.length > 1) {
       int slot = RedisKeys.slot(k[0]);
@@ -121,11 +131,44 @@ public final class RedisScript<T> {
     for (int i = 0; i < a.length; i++) {
       a[i] = toBytes(args.get(i), i);
     }
-    if (connector instanceof LettuceConnector lettuce) {
-      return lettuce.runScript(this, k, a);
+    CompletableFuture<T> first = connector.evalsha(this, k, a);
+    CompletableFuture<T> out = new CompletableFuture<>();
+    first.whenComplete(
+        (v, e) -> {
+          if (e == null) {
+            out.complete(v);
+          } else if (isNoScript(e)) {
+            // NOSCRIPT: nothing ran, so EVAL (which also reloads the script) is safe.
+            CompletableFuture<T> second;
+            try {
+              second = connector.eval(this, k, a);
+            } catch (RuntimeException re) {
+              out.completeExceptionally(re);
+              return;
+            }
+            second.whenComplete(
+                (v2, e2) -> {
+                  if (e2 == null) {
+                    out.complete(v2);
+                  } else {
+                    out.completeExceptionally(e2);
+                  }
+                });
+          } else {
+            // a timeout is ambiguous (the script may have run): never retried
+            out.completeExceptionally(e);
+          }
+        });
+    return out;
+  }
+
+  private static boolean isNoScript(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RedisCommandException c) {
+        return RedisCommandException.NOSCRIPT.equals(c.errorCode());
+      }
     }
-    throw new IllegalArgumentException(
-        "connector must come from RedisConnector.create: " + connector.getClass().getName());
+    return false;
   }
 
   private static byte[] toBytes(Object arg, int index) {

@@ -84,35 +84,23 @@ public final class RedisSettings {
   }
 
   /**
-   * Reads the {@code HEADROOM_REDIS_*} keys (see the table above) relative to {@code settings}'s
-   * prefix.
+   * Reads the {@code HEADROOM_REDIS_*} keys (see the table above; {@link Settings#forModule
+   * forModule("redis")}) relative to {@code settings}'s prefix; absent keys keep their defaults.
    *
    * @throws SettingsException naming the key and the (masked) value when one is malformed
    */
   public static RedisSettings from(Settings settings) {
-    Settings s = Checks.notNull(settings, "settings").withPrefix("HEADROOM_REDIS_");
+    Settings s = Checks.notNull(settings, "settings").forModule("redis");
     Builder b = builder();
     b.uriKey = s.fullKey("URL");
-    b.uri(s.getString("URL", DEFAULT_URI));
-    b.commandTimeout(positive(s, "COMMAND_TIMEOUT", b.commandTimeout));
-    b.connectTimeout(positive(s, "CONNECT_TIMEOUT", b.connectTimeout));
-    int queue = s.getInt("REQUEST_QUEUE_SIZE", b.requestQueueSize);
-    if (queue <= 0) {
-      throw s.invalid("REQUEST_QUEUE_SIZE", String.valueOf(queue), "expected an integer > 0");
-    }
-    b.requestQueueSize(queue);
-    b.reconnectDelayMax(positive(s, "RECONNECT_DELAY_MAX", b.reconnectDelayMax));
-    b.topologyRefresh(positive(s, "TOPOLOGY_REFRESH", b.topologyRefresh));
-    s.get("CLIENT_NAME").ifPresent(b::clientName);
+    s.override("URL", Settings.STRING, b::uri);
+    s.override("COMMAND_TIMEOUT", Settings.POSITIVE_DURATION, b::commandTimeout);
+    s.override("CONNECT_TIMEOUT", Settings.POSITIVE_DURATION, b::connectTimeout);
+    s.override("REQUEST_QUEUE_SIZE", Settings.POSITIVE_INT, b::requestQueueSize);
+    s.override("RECONNECT_DELAY_MAX", Settings.POSITIVE_DURATION, b::reconnectDelayMax);
+    s.override("TOPOLOGY_REFRESH", Settings.POSITIVE_DURATION, b::topologyRefresh);
+    s.override("CLIENT_NAME", Settings.STRING, b::clientName);
     return b.build();
-  }
-
-  private static Duration positive(Settings s, String key, Duration def) {
-    Duration d = s.getDuration(key, def);
-    if (d.isZero()) {
-      throw s.invalid(key, s.get(key).orElse("0"), "expected a duration > 0");
-    }
-    return d;
   }
 
   /** A builder that starts from these settings. */

@@ -65,21 +65,42 @@ class RedisConnectorIT {
   }
 
   @Test
-  void scriptSurvivesScriptFlushThroughTheNoScriptPath() {
+  void scriptSurvivesScriptFlushThroughTheNoScriptPathOfADecorator() {
     RedisScript<Long> incrBy =
         RedisScript.of(
             "incr-by", "return redis.call('INCRBY', KEYS[1], ARGV[1])", ScriptOutput.INTEGER);
-    LettuceConnector lettuce = (LettuceConnector) connector;
-    long before = lettuce.noScriptFallbacks();
-    assertThat(connector.await(incrBy.run(connector, List.of("{s}:n"), List.of(5)))).isEqualTo(5);
-    assertThat(lettuce.noScriptFallbacks()).isEqualTo(before + 1); // first run: not loaded yet
-    assertThat(connector.await(incrBy.run(connector, List.of("{s}:n"), List.of(5)))).isEqualTo(10);
-    assertThat(lettuce.noScriptFallbacks()).isEqualTo(before + 1); // EVALSHA hit
+    CountingConnector decorated = new CountingConnector(connector);
+    assertThat(decorated.await(incrBy.run(decorated, List.of("{s}:n"), List.of(5)))).isEqualTo(5);
+    // first run: not loaded yet, so EVALSHA, NOSCRIPT, then EVAL
+    assertThat(decorated.evalshaCalls).hasValue(1);
+    assertThat(decorated.evalCalls).hasValue(1);
+    assertThat(decorated.await(incrBy.run(decorated, List.of("{s}:n"), List.of(5)))).isEqualTo(10);
+    assertThat(decorated.evalshaCalls).hasValue(2); // EVALSHA hit
+    assertThat(decorated.evalCalls).hasValue(1);
     redis.scriptFlush();
-    assertThat(connector.await(incrBy.run(connector, List.of("{s}:n"), List.of(1)))).isEqualTo(11);
-    assertThat(lettuce.noScriptFallbacks()).isEqualTo(before + 2); // NOSCRIPT -> EVAL, once
-    assertThat(connector.await(incrBy.run(connector, List.of("{s}:n"), List.of(1)))).isEqualTo(12);
-    assertThat(lettuce.noScriptFallbacks()).isEqualTo(before + 2);
+    assertThat(decorated.await(incrBy.run(decorated, List.of("{s}:n"), List.of(1)))).isEqualTo(11);
+    assertThat(decorated.evalCalls).hasValue(2); // NOSCRIPT -> EVAL, once
+    assertThat(decorated.await(incrBy.run(decorated, List.of("{s}:n"), List.of(1)))).isEqualTo(12);
+    assertThat(decorated.evalshaCalls).hasValue(4);
+    assertThat(decorated.evalCalls).hasValue(2);
+  }
+
+  @Test
+  void evalshaOfAnUnknownScriptFailsWithTheNoScriptErrorCode() {
+    RedisScript<Long> unknown = RedisScript.of("unknown", "return 7", ScriptOutput.INTEGER);
+    redis.scriptFlush();
+    assertThatThrownBy(
+            () -> connector.await(connector.evalsha(unknown, new String[0], new byte[0][])))
+        .isInstanceOfSatisfying(
+            RedisCommandException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(RedisCommandException.NOSCRIPT);
+              assertThat(e.mayHaveExecuted()).isFalse();
+              assertThat(e).hasMessageContaining("EVALSHA unknown");
+            });
+    assertThat(connector.await(connector.eval(unknown, new String[0], new byte[0][]))).isEqualTo(7);
+    assertThat(connector.await(connector.evalsha(unknown, new String[0], new byte[0][])))
+        .isEqualTo(7);
   }
 
   @Test
@@ -102,7 +123,8 @@ class RedisConnectorIT {
     assertThatThrownBy(() -> connector.await(bad.run(connector, List.of(), List.of())))
         .isInstanceOf(RedisCommandException.class)
         .hasMessageContaining("bad")
-        .satisfies(e -> assertThat(((RedisException) e).mayHaveExecuted()).isFalse());
+        .satisfies(e -> assertThat(((RedisException) e).mayHaveExecuted()).isFalse())
+        .satisfies(e -> assertThat(((RedisCommandException) e).errorCode()).isEqualTo("ERR"));
   }
 
   @Test

@@ -131,6 +131,16 @@ class RedisSettingsTest {
   }
 
   @Test
+  void fromEmptySettingsIsTheDefaults() {
+    assertThat(RedisSettings.from(Settings.empty()).toString())
+        .isEqualTo(RedisSettings.builder().build().toString());
+    assertThatThrownBy(
+            () -> RedisSettings.from(Settings.of(Map.of("HEADROOM_REDIS_TOPOLOGY_REFRESH", "0ms"))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage("HEADROOM_REDIS_TOPOLOGY_REFRESH=0ms: expected a duration > 0");
+  }
+
+  @Test
   void builderRejectsBadValuesNamingTheParameter() {
     assertThatThrownBy(() -> RedisSettings.builder().commandTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,5 +1,6 @@
 package io.headroom.ratelimit;
 
+import io.headroom.core.MeterConventions;
 import io.headroom.redis.RedisCommandException;
 import io.headroom.redis.RedisTimeoutException;
 import io.headroom.redis.RedisUnavailableException;
@@ -11,8 +12,28 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** The limiter's meters, created once at build time; a no-op when there is no registry. */
-final class Meters {
+/**
+ * A limiter's meters, created once at build time and updated inline, under {@link
+ * MeterConventions}; with no registry there are none and every update is one field check.
+ */
+final class LimiterMeters {
+  /** Counter: decisions, tagged {@code name} and {@code result}. */
+  static final String DECISIONS = "ratelimit.decisions";
+
+  /** Timer: Redis decisions that got an answer, round trip included; tagged {@code name}. */
+  static final String REDIS_LATENCY = "ratelimit.redis.latency";
+
+  /** Counter: Redis calls that gave no decision, tagged {@code name} and {@code cause}. */
+  static final String REDIS_ERRORS = MeterConventions.errorsMeter("ratelimit", "redis");
+
+  /** Counter: decisions made by the local fall-back engine, tagged {@code name}. */
+  static final String LOCAL_FALLBACK = "ratelimit.local.fallback";
+
+  /** The tag of {@link #DECISIONS} that says how it came out. */
+  static final String RESULT = "result";
+
+  private static final LimiterMeters NONE = new LimiterMeters(null, "", false);
+
   private final boolean on;
   private final @Nullable Counter allowed;
   private final @Nullable Counter denied;
@@ -27,7 +48,7 @@ final class Meters {
   private final @Nullable Counter errOther;
   private final @Nullable Timer latency;
 
-  private Meters(@Nullable MeterRegistry r, String limiter, boolean redis) {
+  private LimiterMeters(@Nullable MeterRegistry r, String name, boolean redis) {
     this.on = r != null;
     if (r == null) {
       allowed = denied = shadowDenied = failedOpen = failedClosed = fallback = null;
@@ -35,26 +56,26 @@ final class Meters {
       latency = null;
       return;
     }
-    allowed = decisions(r, limiter, "allowed");
-    denied = decisions(r, limiter, "denied");
-    shadowDenied = decisions(r, limiter, "shadow_denied");
-    failedOpen = decisions(r, limiter, "failed_open");
-    failedClosed = decisions(r, limiter, "failed_closed");
+    allowed = decisions(r, name, "allowed");
+    denied = decisions(r, name, "denied");
+    shadowDenied = decisions(r, name, "shadow_denied");
+    failedOpen = decisions(r, name, "failed_open");
+    failedClosed = decisions(r, name, "failed_closed");
     if (redis) {
       fallback =
-          Counter.builder("ratelimit.local.fallback")
+          Counter.builder(LOCAL_FALLBACK)
               .description("decisions made by the local fall-back engine while Redis could not")
-              .tag("limiter", limiter)
+              .tags(MeterConventions.nameTag(name))
               .register(r);
-      errTimeout = error(r, limiter, "timeout");
-      errUnavailable = error(r, limiter, "unavailable");
-      errCommand = error(r, limiter, "command");
-      errBreakerOpen = error(r, limiter, "breaker_open");
-      errOther = error(r, limiter, "other");
+      errTimeout = error(r, name, MeterConventions.CAUSE_TIMEOUT);
+      errUnavailable = error(r, name, MeterConventions.CAUSE_UNAVAILABLE);
+      errCommand = error(r, name, MeterConventions.CAUSE_COMMAND);
+      errBreakerOpen = error(r, name, MeterConventions.CAUSE_BREAKER_OPEN);
+      errOther = error(r, name, MeterConventions.CAUSE_OTHER);
       latency =
-          Timer.builder("ratelimit.decision")
+          Timer.builder(REDIS_LATENCY)
               .description("time to decide on Redis, round trip included")
-              .tag("limiter", limiter)
+              .tags(MeterConventions.nameTag(name))
               .register(r);
     } else {
       fallback = errTimeout = errUnavailable = errCommand = errBreakerOpen = errOther = null;
@@ -62,23 +83,24 @@ final class Meters {
     }
   }
 
-  static Meters create(@Nullable MeterRegistry registry, String limiter, boolean redis) {
-    return new Meters(registry, limiter, redis);
+  /** The meters of limiter {@code name}; none (one shared no-op) when {@code registry} is null. */
+  static LimiterMeters create(@Nullable MeterRegistry registry, String name, boolean redis) {
+    return registry == null ? NONE : new LimiterMeters(registry, name, redis);
   }
 
-  private static Counter decisions(MeterRegistry r, String limiter, String result) {
-    return Counter.builder("ratelimit.decisions")
+  private static Counter decisions(MeterRegistry r, String name, String result) {
+    return Counter.builder(DECISIONS)
         .description("rate-limit decisions by result")
-        .tag("limiter", limiter)
-        .tag("result", result)
+        .tags(MeterConventions.nameTag(name))
+        .tag(RESULT, result)
         .register(r);
   }
 
-  private static Counter error(MeterRegistry r, String limiter, String kind) {
-    return Counter.builder("ratelimit.redis.errors")
-        .description("Redis calls that gave no decision, by kind")
-        .tag("limiter", limiter)
-        .tag("kind", kind)
+  private static Counter error(MeterRegistry r, String name, String cause) {
+    return Counter.builder(REDIS_ERRORS)
+        .description("Redis calls that gave no decision, by cause")
+        .tags(MeterConventions.nameTag(name))
+        .tag(MeterConventions.CAUSE, cause)
         .register(r);
   }
 
