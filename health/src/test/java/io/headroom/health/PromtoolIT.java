@@ -60,8 +60,8 @@ class PromtoolIT {
           .tag("result", "hit")
           .register(prometheus)
           .increment();
-      Timer.builder("ratelimit.decision")
-          .tag("limiter", "api")
+      Timer.builder("ratelimit.redis.latency")
+          .tag("name", "api")
           .publishPercentileHistogram()
           .register(prometheus)
           .record(3, TimeUnit.MILLISECONDS);
@@ -80,7 +80,7 @@ class PromtoolIT {
           .contains("jvm_gc_")
           .contains("process_cpu_usage")
           .contains("cache_gets_total{cache=\"links\",result=\"hit\"} 1.0")
-          .contains("ratelimit_decision_seconds_bucket");
+          .contains("ratelimit_redis_latency_seconds_bucket");
 
       // Kept for humans: what promtool was given.
       java.nio.file.Files.writeString(
