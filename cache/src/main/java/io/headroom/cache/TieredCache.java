@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * <h2>Guarantees</h2>
  *
  * <ul>
- *   <li>Concurrent misses of one key in one process call the loader once; with {@linkplain
+ *   <li>Concurrent misses of one key in one process call the loader once, whether they come from
+ *       {@link #get}, {@link #getAll} or a background refresh; with {@linkplain
  *       Builder#distributedLoadLock distributed load lock} once across processes too (best effort:
  *       the lease is short and waiting is bounded).
  *   <li>{@link #put} and {@link #invalidate} write Redis and publish the invalidation in one
@@ -46,6 +47,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>After the pub/sub connection drops or resubscribes, L1 is cleared.
  *   <li>Redis failure is a miss: reads never wait longer than the command timeout, and not at all
  *       once the breaker is open. L1 and the loader keep serving.
+ *   <li>A null key fails with a {@link NullPointerException} naming the argument before any tier is
+ *       read.
  * </ul>
  *
  * <p>Thread-safe. Close it to unsubscribe; closing does not close the {@link RedisConnector}.
