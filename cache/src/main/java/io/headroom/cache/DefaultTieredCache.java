@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -401,7 +402,7 @@ final class DefaultTieredCache<K, V> implements TieredCache<K, V> {
 
   /** The L2 key of {@code key} in the current generation. */
   String redisKey(K key) {
-    L2Store<K, V> s = java.util.Objects.requireNonNull(store, "no L2");
+    L2Store<K, V> s = Objects.requireNonNull(store, "no L2");
     return s.redisKey(s.currentGeneration(), s.encodeKey(key));
   }
 }

@@ -166,7 +166,7 @@ final class L2Store<K, V> {
     return km != null ? km.apply(key) : String.valueOf(key);
   }
 
-  /** Whether a key can be recovered from its Redis form (a {@link KeyCodec} is configured). */
+  /** The codec that recovers a key from its Redis form, or null when keys map one way. */
   @Nullable KeyCodec<K> keyCodec() {
     return keyCodec;
   }
