@@ -1,10 +1,9 @@
 package io.headroom.cache;
 
-import io.headroom.core.HeadroomException;
 import org.jspecify.annotations.Nullable;
 
 /** A value could not be encoded for, or decoded from, Redis. */
-public class CacheCodecException extends HeadroomException {
+public final class CacheCodecException extends CacheException {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -1,10 +1,9 @@
 package io.headroom.cache;
 
-import io.headroom.core.HeadroomException;
 import org.jspecify.annotations.Nullable;
 
 /** A loader threw a checked exception; the cause is kept. Nothing was cached. */
-public class CacheLoadException extends HeadroomException {
+public final class CacheLoadException extends CacheException {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -1,6 +1,7 @@
 package io.headroom.cache;
 
 import io.headroom.breaker.Breaker;
+import io.headroom.breaker.BreakerRegistry;
 import io.headroom.core.Checks;
 import io.headroom.core.Settings;
 import io.headroom.core.Ticker;
@@ -36,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * <h2>Guarantees</h2>
  *
  * <ul>
- *   <li>Concurrent misses of one key in one process call the loader once; with {@linkplain
+ *   <li>Concurrent misses of one key in one process call the loader once, whether they come from
+ *       {@link #get}, {@link #getAll} or a background refresh; with {@linkplain
  *       Builder#distributedLoadLock distributed load lock} once across processes too (best effort:
  *       the lease is short and waiting is bounded).
  *   <li>{@link #put} and {@link #invalidate} write Redis and publish the invalidation in one
@@ -45,6 +47,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>After the pub/sub connection drops or resubscribes, L1 is cleared.
  *   <li>Redis failure is a miss: reads never wait longer than the command timeout, and not at all
  *       once the breaker is open. L1 and the loader keep serving.
+ *   <li>A null key fails with a {@link NullPointerException} naming the argument before any tier is
+ *       read.
  * </ul>
  *
  * <p>Thread-safe. Close it to unsubscribe; closing does not close the {@link RedisConnector}.
@@ -55,23 +59,27 @@ import org.jspecify.annotations.Nullable;
 public interface TieredCache<K, V> extends AutoCloseable {
 
   /**
-   * A builder for a cache named {@code name}; the name appears in metrics tags and Redis keys.
+   * A builder for a cache named {@code name}; the name appears in metrics tags, settings keys and
+   * Redis keys.
    *
-   * @throws IllegalArgumentException if {@code name} is blank or contains braces or spaces
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+   *     Settings#checkName(String)}: 1 to 64 characters from {@code [A-Za-z0-9_.-]}
    */
   static <K, V> Builder<K, V> builder(String name) {
     return new Builder<>(name);
   }
 
   /**
-   * The settings key prefix of the cache named {@code name}: {@code HEADROOM_CACHE_} plus the name
-   * upper-cased with every character other than a letter or digit replaced by {@code _}, plus
-   * {@code _}. For example {@code "user-profiles"} reads {@code HEADROOM_CACHE_USER_PROFILES_*}.
+   * The settings key prefix of the cache named {@code name}, {@link Settings#componentPrefix
+   * Settings.componentPrefix("cache", name)}: {@code "user-profiles"} reads {@code
+   * HEADROOM_CACHE_USER_PROFILES_*}.
    *
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+   *     Settings#checkName(String)}
    */
   static String settingsPrefix(String name) {
-    return CacheSettings.prefix(Checks.notBlank(name, "name"));
+    return Settings.componentPrefix(CacheSettings.MODULE, name);
   }
 
   /** The cache's name. */
@@ -81,6 +89,7 @@ public interface TieredCache<K, V> extends AutoCloseable {
    * The value of {@code key}, from L1, L2 or the loader.
    *
    * @return the value, or {@code null} if the loader found none
+   * @throws NullPointerException if {@code key} is null
    * @throws IllegalStateException if the cache has no loader
    * @throws CacheLoadException if the loader threw a checked exception
    * @throws RuntimeException what the loader threw, unchanged
@@ -91,15 +100,18 @@ public interface TieredCache<K, V> extends AutoCloseable {
    * The value of {@code key} from L1 or L2, without loading.
    *
    * @return the cached value, or {@code null} if neither tier has one (or it is cached as absent)
+   * @throws NullPointerException if {@code key} is null
    */
   @Nullable V getIfPresent(K key);
 
   /**
    * The values of {@code keys}: L1 first, then one {@code MGET} for the L1 misses (pipelined per
    * Cluster slot), then the bulk loader once for what is still missing (or the loader per key when
-   * there is no bulk loader).
+   * there is no bulk loader). Keys another caller is loading are not loaded again: their loads are
+   * joined.
    *
    * @return the keys that have a value, in the iteration order of {@code keys}
+   * @throws NullPointerException if {@code keys} is or contains null (before any tier is read)
    * @throws IllegalStateException if the cache has neither a bulk loader nor a loader
    */
   Map<K, V> getAll(Collection<? extends K> keys);
@@ -107,10 +119,16 @@ public interface TieredCache<K, V> extends AutoCloseable {
   /**
    * Stores {@code value} in L1 and L2 and tells the other nodes to drop {@code key} from their L1.
    * A Redis failure is counted and otherwise ignored.
+   *
+   * @throws NullPointerException if {@code key} or {@code value} is null
    */
   void put(K key, V value);
 
-  /** Removes {@code key} from L1 and L2 and tells the other nodes to drop it from their L1. */
+  /**
+   * Removes {@code key} from L1 and L2 and tells the other nodes to drop it from their L1.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
   void invalidate(K key);
 
   /**
@@ -188,6 +206,8 @@ public interface TieredCache<K, V> extends AutoCloseable {
     Duration lockPoll = Duration.ofMillis(20);
     int compressAbove;
     @Nullable Breaker breaker;
+    @Nullable BreakerRegistry breakerRegistry;
+    Hooks hooks = Hooks.NONE;
     @Nullable MeterRegistry meterRegistry;
     Ticker ticker = Ticker.system();
     Executor executor = ForkJoinPool.commonPool();
@@ -195,12 +215,7 @@ public interface TieredCache<K, V> extends AutoCloseable {
     @Nullable Settings settings;
 
     Builder(String name) {
-      Checks.notBlank(name, "name");
-      Checks.argument(
-          name.indexOf('{') < 0 && name.indexOf('}') < 0 && name.indexOf(' ') < 0,
-          "name must not contain braces or spaces: %s",
-          name);
-      this.name = name;
+      this.name = Settings.checkName(name);
     }
 
     /**
@@ -344,15 +359,33 @@ public interface TieredCache<K, V> extends AutoCloseable {
     }
 
     /**
-     * Sets the breaker in front of Redis (default: a {@code REDIS}-preset breaker named {@code
-     * cache-<name>}, with this builder's ticker and meter registry).
+     * Sets the breaker in front of Redis, replacing any {@link #breakerRegistry}. The default is
+     * {@link Breaker#forComponent Breaker.forComponent("cache", name, REDIS, settings,
+     * meterRegistry, ticker)}: a {@code REDIS}-preset breaker named {@code cache-<name>}, with the
+     * overrides {@code HEADROOM_BREAKER_CACHE_<NAME>_*} from {@link #settings}, this builder's
+     * meter registry and ticker. Only a cache with {@link #remote} has a breaker.
      */
     public Builder<K, V> breaker(Breaker breaker) {
       this.breaker = Checks.notNull(breaker, "breaker");
+      this.breakerRegistry = null;
       return this;
     }
 
-    /** Registers the {@code cache.*} meters in {@code registry} (default: none). */
+    /**
+     * Takes the breaker in front of Redis from {@code registry}: {@code registry.breaker("cache-" +
+     * name, BreakerPreset.REDIS)}, with the registry's settings, meters and ticker. Replaces any
+     * {@link #breaker(Breaker)}.
+     */
+    public Builder<K, V> breakerRegistry(BreakerRegistry registry) {
+      this.breakerRegistry = Checks.notNull(registry, "registry");
+      this.breaker = null;
+      return this;
+    }
+
+    /**
+     * Registers the cache's meters in {@code registry} (default: none, and then no meters
+     * anywhere); the module README lists them.
+     */
     public Builder<K, V> meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Checks.notNull(registry, "registry");
       return this;
@@ -391,20 +424,28 @@ public interface TieredCache<K, V> extends AutoCloseable {
     }
 
     /**
-     * Reads overrides from {@code settings} under {@link TieredCache#settingsPrefix
-     * HEADROOM_CACHE_&lt;NAME&gt;_} when {@link #build} runs, so they win over the values set in
-     * code whatever the call order: {@code LOCAL_MAX_SIZE}, {@code LOCAL_TTL}, {@code REMOTE_TTL},
+     * Settings win, as in every headroom builder: the builder keeps {@code settings} (replacing any
+     * earlier one) and applies it in {@link #build}, over whatever the code set, whatever the order
+     * of the calls. The keys are read under {@link TieredCache#settingsPrefix
+     * HEADROOM_CACHE_&lt;NAME&gt;_}: {@code LOCAL_MAX_SIZE}, {@code LOCAL_TTL}, {@code REMOTE_TTL},
      * {@code NEGATIVE_TTL}, {@code JITTER}, {@code COMPRESS_ABOVE}, {@code EARLY_REFRESH_BETA},
      * {@code REFRESH_AHEAD}, {@code DISTRIBUTED_LOAD_LOCK}, {@code LOAD_LOCK_LEASE}, {@code
-     * LOAD_LOCK_MAX_WAIT} and {@code NAMESPACE} (the module README lists them). Absent keys keep
-     * the builder's values. The default breaker then also reads {@code
-     * HEADROOM_BREAKER_CACHE_<NAME>_*} from the same settings.
+     * LOAD_LOCK_MAX_WAIT} and {@code NAMESPACE} (the module README lists them). Each value goes
+     * through the setter of the same name, so its range is the same as in code; absent keys keep
+     * the builder's values. The default breaker reads {@code HEADROOM_BREAKER_CACHE_<NAME>_*} from
+     * the same settings.
      *
      * <p>The connector, codec and loader are code only: {@code REMOTE_TTL} needs {@link #remote},
      * and enabling L1 from settings needs both {@code LOCAL_MAX_SIZE} and {@code LOCAL_TTL}.
      */
     public Builder<K, V> settings(Settings settings) {
       this.settings = Checks.notNull(settings, "settings");
+      return this;
+    }
+
+    /** The test seam (package-private): callbacks at the points a test stages races at. */
+    Builder<K, V> hooks(Hooks hooks) {
+      this.hooks = Checks.notNull(hooks, "hooks");
       return this;
     }
 

@@ -3,6 +3,9 @@ package io.headroom.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headroom.breaker.Breaker;
+import io.headroom.breaker.BreakerPreset;
+import io.headroom.breaker.BreakerRegistry;
 import io.headroom.core.Settings;
 import io.headroom.core.SettingsException;
 import io.headroom.redis.RedisConnector;
@@ -10,6 +13,7 @@ import io.headroom.redis.RedisSettings;
 import io.headroom.testkit.FakeTicker;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 class CacheSettingsTest {
@@ -31,6 +35,9 @@ class CacheSettingsTest {
     assertThat(TieredCache.settingsPrefix("a.b2")).isEqualTo("HEADROOM_CACHE_A_B2_");
     assertThatThrownBy(() -> TieredCache.settingsPrefix(" "))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TieredCache.settingsPrefix("a:b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'a:b'");
   }
 
   @Test
@@ -125,6 +132,49 @@ class CacheSettingsTest {
     assertBad("LOAD_LOCK_MAX_WAIT", "0ms", "maxWait");
     assertBad("NAMESPACE", "a{b}", "braces");
     assertBad("DISTRIBUTED_LOAD_LOCK", "maybe", "expected");
+  }
+
+  @Test
+  void theDefaultBreakerIsCacheDashNameWithItsOverridesFromTheSameSettings() {
+    try (RedisConnector down = RedisConnector.create(RedisSettings.of("redis://127.0.0.1:1"));
+        TieredCache<String, String> cache =
+            TieredCache.<String, String>builder("user-profiles")
+                .remote(down, Duration.ofMinutes(1))
+                .codec(CacheCodec.string())
+                .ticker(time)
+                .settings(
+                    Settings.of(Map.of("HEADROOM_BREAKER_CACHE_USER_PROFILES_MINIMUM_CALLS", "7")))
+                .build()) {
+      Breaker breaker =
+          Objects.requireNonNull(((DefaultTieredCache<String, String>) cache).breaker());
+      assertThat(breaker.name()).isEqualTo("cache-user-profiles");
+      assertThat(breaker.config().minimumCalls()).isEqualTo(7);
+    }
+  }
+
+  @Test
+  void aBreakerRegistryOrAGivenBreakerReplacesTheDefault() {
+    BreakerRegistry registry = BreakerRegistry.builder().ticker(time).build();
+    Breaker given = Breaker.of("mine", BreakerPreset.REDIS);
+    try (RedisConnector down = RedisConnector.create(RedisSettings.of("redis://127.0.0.1:1"));
+        TieredCache<String, String> fromRegistry =
+            TieredCache.<String, String>builder("users")
+                .remote(down, Duration.ofMinutes(1))
+                .codec(CacheCodec.string())
+                .breaker(given)
+                .breakerRegistry(registry) // the later call wins
+                .build();
+        TieredCache<String, String> withGiven =
+            TieredCache.<String, String>builder("users")
+                .remote(down, Duration.ofMinutes(1))
+                .codec(CacheCodec.string())
+                .breakerRegistry(registry)
+                .breaker(given)
+                .build()) {
+      assertThat(((DefaultTieredCache<String, String>) fromRegistry).breaker())
+          .isSameAs(registry.find("cache-users").orElseThrow());
+      assertThat(((DefaultTieredCache<String, String>) withGiven).breaker()).isSameAs(given);
+    }
   }
 
   @Test

@@ -14,51 +14,57 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class TieredCacheClusterIT {
+/** The contract on L1 over a six-node Redis Cluster, plus what only a Cluster shows. */
+class TieredCacheClusterIT extends TieredCacheContract {
   @RegisterExtension static final RedisClusterFixture cluster = RedisClusterFixture.sixNodes();
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private @Nullable RedisConnector raw;
 
   @BeforeEach
   void clean() {
     cluster.flushAll();
   }
 
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : closeables) {
-      c.close();
+  @Override
+  TieredCache.Builder<String, String> withBackend(TieredCache.Builder<String, String> b) {
+    return b.remote(connector(), REMOTE_TTL)
+        .codec(CacheCodec.string())
+        .keyCodec(KeyCodec.strings());
+  }
+
+  @Override
+  Long l2TtlMillis(DefaultTieredCache<String, String> cache, String key) {
+    RedisConnector c = raw;
+    if (c == null) {
+      c = connector();
+      raw = c;
     }
+    return c.await(c.pttl(cache.redisKey(key)));
   }
 
   private RedisConnector connector() {
-    RedisConnector c =
+    return track(
         RedisConnector.create(
             RedisSettings.builder()
                 .uri(cluster.seeds())
-                .commandTimeout(Duration.ofSeconds(1))
-                .build());
-    closeables.add(c);
-    return c;
+                .commandTimeout(Duration.ofSeconds(5))
+                .build()));
   }
 
   private DefaultTieredCache<String, String> node(String name) {
-    TieredCache<String, String> c =
+    return build(
         TieredCache.<String, String>builder(name)
             .local(1_000, Duration.ofMinutes(5))
             .remote(connector(), Duration.ofMinutes(10))
             .codec(CacheCodec.string())
             .keyCodec(KeyCodec.strings())
             .bulkLoader(keys -> Map.of())
-            .loader(k -> null)
-            .build();
-    closeables.add(c);
-    return (DefaultTieredCache<String, String>) c;
+            .loader(k -> null));
   }
 
   /** One key routed to each primary, to read INFO there. */
