@@ -70,7 +70,7 @@ final class ShardSettings {
   static Settings view(Settings settings) {
     Settings s = settings;
     for (String[] r : RENAMED) {
-      s = s.withRenamedKey(r[0], PREFIX + r[1]);
+      s = s.withRenamedKey(settings.fullKey(r[0]), settings.fullKey(PREFIX + r[1]));
     }
     return s.forModule(MODULE);
   }
@@ -89,7 +89,7 @@ final class ShardSettings {
     String now = BreakerConfig.settingsPrefix(breakerName);
     Settings s = settings;
     for (String p : BREAKER_PROPERTIES) {
-      s = s.withRenamedKey(old + p, now + p);
+      s = s.withRenamedKey(settings.fullKey(old + p), settings.fullKey(now + p));
     }
     return s;
   }

@@ -241,7 +241,7 @@ public final class ShortenerApp implements AutoCloseable {
           ShardedDataSource.builder(ShardRouter.jump(1024, KeyHasher.strings()))
               .settings(settings)
               .meterRegistry(meters)
-              .breakers(breakers)
+              .breakerRegistry(breakers)
               .ticker(b.ticker)
               .build();
       opened.add(shards);
@@ -260,12 +260,13 @@ public final class ShortenerApp implements AutoCloseable {
         opened.add(redis);
       }
 
-      IdGeneratorConfig.Builder idConfig = IdGeneratorConfig.from(settings).meterRegistry(meters);
+      IdGeneratorConfig.Builder idConfig =
+          IdGeneratorConfig.builder().settings(settings).meterRegistry(meters);
       if (redis != null && !settings.contains(WorkerIdProvider.WORKER_ID_KEY)) {
         // Leased: unique among live processes without configuring one per process. The first
         // claim in a namespace new to this Redis waits one lease TTL (see idgen's README).
         RedisWorkerIdConfig lease =
-            RedisWorkerIdConfig.from(settings).meterRegistry(meters).build();
+            RedisWorkerIdConfig.builder().settings(settings).meterRegistry(meters).build();
         idConfig.workerIdProvider(RedisWorkerIdProvider.create(redis, lease));
       }
       IdGenerator ids = IdGenerator.create(idConfig.build());
