@@ -107,6 +107,8 @@ final class Shard implements AutoCloseable {
       this.pool = p;
       this.connected = false;
       this.outcome = DONE;
+      this.result = null;
+      this.workError = null;
       return this;
     }
 

@@ -350,6 +350,36 @@ class ShardedDataSourceConfigTest {
   }
 
   @Test
+  void anExceptionOfTheWorkItselfReachesTheCallerAndTripsNoBreaker() throws SQLException {
+    try (ShardedDataSource<String> ds = twoReplicas(ReplicaSelection.ROUND_ROBIN, "bug")) {
+      IllegalStateException bug = new IllegalStateException("a bug in the caller's code");
+      // More than the DATABASE preset's failure count (10 in 10s), were these failures.
+      for (int i = 0; i < 12; i++) {
+        assertThatThrownBy(
+                () ->
+                    ds.shard("s")
+                        .write(
+                            c -> {
+                              throw bug;
+                            }))
+            .isSameAs(bug);
+        assertThatThrownBy(
+                () ->
+                    ds.shard("s")
+                        .read(
+                            c -> {
+                              throw bug;
+                            }))
+            .isSameAs(bug);
+      }
+      String primary = ds.shard("s").write(ShardedDataSourceConfigTest::who);
+      String replica = ds.shard("s").read(ShardedDataSourceConfigTest::who);
+      assertThat(primary).as("the primary's breaker is closed").isEqualTo("p");
+      assertThat(replica).as("the replicas' breakers are closed").isIn("a", "b");
+    }
+  }
+
+  @Test
   void answersFromAReplicaAreNotRetriedOnThePrimary() throws SQLException {
     try (ShardedDataSource<String> ds = twoReplicas(ReplicaSelection.ROUND_ROBIN, "ans")) {
       assertThatThrownBy(
