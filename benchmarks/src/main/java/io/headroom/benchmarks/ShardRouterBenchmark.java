@@ -4,6 +4,7 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import io.headroom.sharding.KeyHasher;
 import io.headroom.sharding.ShardRouter;
+import io.headroom.sharding.internal.Routing;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +20,13 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Key-to-shard routing over 16 shards: headroom's jump hash, ring (160 points per shard) and
  * hash-mod against Guava's {@code Hashing.consistentHash}, for random {@code long} keys and
- * 7-character short-code {@code String} keys.
+ * 7-character {@code String} keys (short codes, and the same with non-ASCII characters).
  *
  * <p>Guava's {@code consistentHash(long, n)} runs the same Lamping-Veach loop straight on the raw
  * key (no mixing); headroom mixes the key first (SplitMix64 finalizer), so sequential ids spread
  * evenly. For strings, Guava needs a {@code HashCode} first: its idiom {@code
  * consistentHash(murmur3_128().hashString(s, UTF_8), n)} is the peer of headroom's jump over {@link
- * KeyHasher#strings()}.
+ * KeyHasher#strings()}, which hashes the UTF-8 bytes too (encoded on the fly, without an array).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -36,9 +37,13 @@ public class ShardRouterBenchmark {
   private static final String ALPHABET =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+  /** 1-, 2- and 3-byte UTF-8 characters. */
+  private static final String UNICODE = "aZ9éßжç日本語中文한국";
+
   final long[] longs = new long[SIZE];
   final Long[] boxed = new Long[SIZE];
   final String[] strings = new String[SIZE];
+  final String[] utf8Strings = new String[SIZE];
   int next;
 
   final ShardRouter<Long> jumpLong = ShardRouter.jump(SHARDS, KeyHasher.longs());
@@ -61,10 +66,15 @@ public class ShardRouterBenchmark {
         sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
       }
       strings[i] = sb.toString();
+      StringBuilder u = new StringBuilder(7);
+      for (int c = 0; c < 7; c++) {
+        u.append(UNICODE.charAt(random.nextInt(UNICODE.length())));
+      }
+      utf8Strings[i] = u.toString();
     }
     for (long k : longs) {
       // Same algorithm: over the mixed key, headroom and Guava must agree bucket for bucket.
-      if (jumpLong.bucket(k) != Hashing.consistentHash(KeyHasher.mix64(k), SHARDS)) {
+      if (jumpLong.bucket(k) != Hashing.consistentHash(Routing.mix64(k), SHARDS)) {
         throw new IllegalStateException("jump hash disagrees with Guava for key " + k);
       }
     }
@@ -82,10 +92,10 @@ public class ShardRouterBenchmark {
     return jumpLong.bucket(boxed[index()]);
   }
 
-  /** headroom jump over a primitive long key ({@code ShardRouter.jumpBucket}). */
+  /** headroom jump over a primitive long key ({@code Routing.jumpBucket}, internal). */
   @Benchmark
   public int headroomJumpPrimitive() {
-    return ShardRouter.jumpBucket(longs[index()], SHARDS);
+    return Routing.jumpBucket(longs[index()], SHARDS);
   }
 
   /** headroom ring, 160 points per shard. */
@@ -129,5 +139,18 @@ public class ShardRouterBenchmark {
   public int guavaConsistentHashString() {
     return Hashing.consistentHash(
         murmur.hashString(strings[index()], StandardCharsets.UTF_8), SHARDS);
+  }
+
+  /** headroom jump over a 7-character string with non-ASCII characters (UTF-8 on the fly). */
+  @Benchmark
+  public int headroomJumpUtf8String() {
+    return jumpString.bucket(utf8Strings[index()]);
+  }
+
+  /** Guava's idiom over the same non-ASCII strings. */
+  @Benchmark
+  public int guavaConsistentHashUtf8String() {
+    return Hashing.consistentHash(
+        murmur.hashString(utf8Strings[index()], StandardCharsets.UTF_8), SHARDS);
   }
 }

@@ -5,8 +5,8 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Preconditions whose messages name the parameter and the offending value (CONVENTIONS.md rule 16):
- * {@link NullPointerException} for nulls, {@link IllegalArgumentException} for bad values, {@link
+ * Preconditions whose messages name the parameter and the offending value: {@link
+ * NullPointerException} for nulls, {@link IllegalArgumentException} for bad values, {@link
  * IllegalStateException} for bad state.
  *
  * <pre>{@code

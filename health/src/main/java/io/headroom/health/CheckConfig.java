@@ -1,6 +1,7 @@
 package io.headroom.health;
 
 import io.headroom.core.Checks;
+import io.headroom.core.Settings;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -61,7 +62,8 @@ public final class CheckConfig {
    *
    * @param name a short stable name such as {@code "redis"}; shown in JSON and as a metric tag
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code name} is blank or longer than 64 characters
+   * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+   *     Settings#checkName(String)} (1 to 64 of {@code [A-Za-z0-9_.-]})
    */
   public static Builder builder(String name, HealthCheck check) {
     return new Builder(name, check);
@@ -175,9 +177,7 @@ public final class CheckConfig {
     private boolean forceLiveness;
 
     private Builder(String name, HealthCheck check) {
-      Checks.notBlank(name, "name");
-      Checks.argument(name.length() <= 64, "name must be at most 64 characters: %s", name);
-      this.name = name;
+      this.name = Settings.checkName(name);
       this.check = Checks.notNull(check, "check");
     }
 

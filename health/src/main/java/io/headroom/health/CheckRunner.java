@@ -1,5 +1,6 @@
 package io.headroom.health;
 
+import io.headroom.core.MeterConventions;
 import io.headroom.core.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,7 +41,7 @@ final class CheckRunner {
   private final long staleAfterNanos;
   private final String timeoutMessage;
   private final AtomicBoolean running = new AtomicBoolean();
-  private final Timer durationTimer;
+  private final @Nullable Timer durationTimer;
 
   // guarded by this
   private int failures;
@@ -58,7 +59,7 @@ final class CheckRunner {
       InstantSource clock,
       ScheduledExecutorService scheduler,
       ExecutorService workers,
-      MeterRegistry meters) {
+      @Nullable MeterRegistry meters) {
     this.config = config;
     this.ticker = ticker;
     this.clock = clock;
@@ -67,15 +68,21 @@ final class CheckRunner {
     this.timeoutNanos = config.timeout().toNanos();
     this.staleAfterNanos = config.staleAfter().toNanos();
     this.timeoutMessage = "timed out after " + config.timeout().toMillis() + " ms";
-    this.durationTimer =
-        Timer.builder("health.check.duration")
-            .description("How long each run of a health check took (timeouts count as the timeout)")
-            .tag("check", config.name())
-            .register(meters);
-    Gauge.builder("health.check.status", this, r -> r.state(r.ticker.read()).status().gaugeValue())
-        .description("Debounced status of a health check: 1 up, 0.5 degraded, 0 otherwise")
-        .tag("check", config.name())
-        .register(meters);
+    if (meters == null) {
+      this.durationTimer = null;
+    } else {
+      this.durationTimer =
+          Timer.builder("health.check.duration")
+              .description(
+                  "How long each run of a health check took (timeouts count as the timeout)")
+              .tag(MeterConventions.NAME, config.name())
+              .register(meters);
+      Gauge.builder(
+              "health.check.status", this, r -> r.state(r.ticker.read()).status().gaugeValue())
+          .description("Debounced status of a health check: 1 up, 0.5 degraded, 0 otherwise")
+          .tag(MeterConventions.NAME, config.name())
+          .register(meters);
+    }
   }
 
   CheckConfig config() {
@@ -168,7 +175,10 @@ final class CheckRunner {
         status = !wasFailing || successes >= config.successThreshold() ? result.status() : before;
       }
     }
-    durationTimer.record(durationNanos, TimeUnit.NANOSECONDS);
+    Timer timer = durationTimer;
+    if (timer != null) {
+      timer.record(durationNanos, TimeUnit.NANOSECONDS);
+    }
     Instant now = clock.instant();
     CheckState state =
         new CheckState(

@@ -33,9 +33,9 @@ final class DefaultHealthRegistry implements HealthRegistry {
 
   private final Ticker ticker;
   private final InstantSource clock;
-  private final MeterRegistry meters;
-  private final Duration drainDelay;
-  private final Duration drainTimeout;
+  private final @Nullable MeterRegistry meters;
+  final Duration drainDelay;
+  final Duration drainTimeout;
   private final boolean backgroundChecks;
   private final ScheduledThreadPoolExecutor scheduler;
   private final ExecutorService workers;
@@ -71,14 +71,19 @@ final class DefaultHealthRegistry implements HealthRegistry {
             daemonThreads("headroom-health-check"));
     for (HealthGroup g : HealthGroup.values()) {
       byGroup.put(g, new CopyOnWriteArrayList<>());
-      Gauge.builder("health.status", this, r -> r.report(g).status().gaugeValue())
-          .description("Status of a probe group: 1 up, 0.5 degraded, 0 down/unknown/out of service")
-          .tag("group", g.id())
+      if (meters != null) {
+        Gauge.builder("health.status", this, r -> r.report(g).status().gaugeValue())
+            .description(
+                "Status of a probe group: 1 up, 0.5 degraded, 0 down/unknown/out of service")
+            .tag("group", g.id())
+            .register(meters);
+      }
+    }
+    if (meters != null) {
+      Gauge.builder("health.inflight.requests", inFlight, InFlightTracker::active)
+          .description("Requests in flight, as counted by the health in-flight tracker")
           .register(meters);
     }
-    Gauge.builder("health.inflight.requests", inFlight, InFlightTracker::active)
-        .description("Requests in flight, as counted by the health in-flight tracker")
-        .register(meters);
     if (b.shutdownHook) {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(this::shutdown, "headroom-health-shutdown-hook"));

@@ -76,9 +76,8 @@ public final class HealthEndpoints {
   private final byte @Nullable [] tokenDigest;
   private final @Nullable PrometheusMeterRegistry prometheus;
 
-  private HealthEndpoints(Builder b) {
+  private HealthEndpoints(Builder b, @Nullable String token) {
     this.registry = b.registry;
-    String token = b.token;
     this.tokenDigest = token == null ? null : sha256(token);
     this.prometheus = b.prometheus;
   }
@@ -295,6 +294,7 @@ public final class HealthEndpoints {
     private final HealthRegistry registry;
     private @Nullable String token;
     private @Nullable PrometheusMeterRegistry prometheus;
+    private @Nullable Settings settings;
 
     private Builder(HealthRegistry registry) {
       this.registry = Checks.notNull(registry, "registry");
@@ -328,26 +328,37 @@ public final class HealthEndpoints {
     }
 
     /**
-     * Reads {@code HEADROOM_HEALTH_TOKEN} from {@code settings}, when set.
+     * Settings that win over the setters, applied by {@link #build()} whatever the order of the
+     * calls (a later call replaces the settings given earlier): {@code HEADROOM_HEALTH_TOKEN}, when
+     * set, replaces the token given to {@link #token(String)}.
      *
-     * @throws io.headroom.core.SettingsException if the token is too short or contains spaces
+     * @throws NullPointerException if {@code settings} is null
      */
     public Builder settings(Settings settings) {
-      Settings s = Checks.notNull(settings, "settings").withPrefix("HEADROOM_HEALTH_");
-      var t = s.get("TOKEN");
-      if (t.isPresent()) {
-        String value = t.get();
-        if (value.length() < 16 || value.indexOf(' ') >= 0) {
-          throw s.invalid("TOKEN", value, "expected at least 16 characters without spaces");
-        }
-        this.token = value;
-      }
+      this.settings = Checks.notNull(settings, "settings");
       return this;
     }
 
-    /** Builds the endpoints. */
+    /**
+     * Applies the settings, if any, and builds the endpoints.
+     *
+     * @throws io.headroom.core.SettingsException naming the key (never the token) if the token
+     *     setting is too short or contains spaces
+     */
     public HealthEndpoints build() {
-      return new HealthEndpoints(this);
+      String t = token;
+      if (settings != null) {
+        Settings s = settings.forModule("health");
+        var fromSettings = s.get("TOKEN");
+        if (fromSettings.isPresent()) {
+          String value = fromSettings.get();
+          if (value.length() < 16 || value.indexOf(' ') >= 0) {
+            throw s.invalid("TOKEN", value, "expected at least 16 characters without spaces");
+          }
+          t = value;
+        }
+      }
+      return new HealthEndpoints(this, t);
     }
   }
 }

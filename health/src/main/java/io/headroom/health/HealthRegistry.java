@@ -4,11 +4,11 @@ import io.headroom.core.Checks;
 import io.headroom.core.Settings;
 import io.headroom.core.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The health of one service: named checks in the liveness, readiness and startup groups, run in the
@@ -116,14 +116,16 @@ public interface HealthRegistry {
   /**
    * Builds a {@link HealthRegistry}. Setters reject bad values at once. Not thread-safe.
    *
-   * <p>Settings read by {@link #settings(Settings)} (all optional): {@code
-   * HEADROOM_HEALTH_DRAIN_DELAY} (default 5s), {@code HEADROOM_HEALTH_DRAIN_TIMEOUT} (default 20s),
-   * {@code HEADROOM_HEALTH_SHUTDOWN_HOOK} (default false).
+   * <p>Settings given to {@link #settings(Settings)} (all optional) win over the setters, in any
+   * call order: {@code HEADROOM_HEALTH_DRAIN_DELAY} (default 5s), {@code
+   * HEADROOM_HEALTH_DRAIN_TIMEOUT} (default 20s), {@code HEADROOM_HEALTH_SHUTDOWN_HOOK} (default
+   * false).
    */
   final class Builder {
     Ticker ticker = Ticker.system();
     InstantSource clock = InstantSource.system();
-    MeterRegistry meterRegistry = new SimpleMeterRegistry();
+    @Nullable MeterRegistry meterRegistry;
+    @Nullable Settings settings;
     Duration drainDelay = Duration.ofSeconds(5);
     Duration drainTimeout = Duration.ofSeconds(20);
     boolean shutdownHook;
@@ -154,6 +156,7 @@ public interface HealthRegistry {
     /**
      * Sets where {@code health.status}, {@code health.check.duration} and the other health meters
      * are registered; usually the {@code PrometheusMeterRegistry} that {@code /metrics} serves.
+     * Without one, no meters are recorded.
      *
      * @throws NullPointerException if {@code meterRegistry} is null
      */
@@ -199,22 +202,46 @@ public interface HealthRegistry {
     }
 
     /**
-     * Applies the {@code HEADROOM_HEALTH_*} settings listed on this class.
+     * Settings that win over the setters, applied by {@link #build()} whatever the order of the
+     * calls (a later call replaces the settings given earlier): the {@code HEADROOM_HEALTH_*} keys
+     * listed on this class.
      *
-     * @throws io.headroom.core.SettingsException naming the key if a value is invalid
      * @throws NullPointerException if {@code settings} is null
      */
     public Builder settings(Settings settings) {
-      Settings s = Checks.notNull(settings, "settings").withPrefix("HEADROOM_HEALTH_");
-      drainDelay = s.getDuration("DRAIN_DELAY", drainDelay);
-      drainTimeout = s.getDuration("DRAIN_TIMEOUT", drainTimeout);
-      shutdownHook = s.getBoolean("SHUTDOWN_HOOK", shutdownHook);
+      this.settings = Checks.notNull(settings, "settings");
       return this;
     }
 
-    /** Builds the registry, in {@link Lifecycle#STARTING}. */
+    /**
+     * Applies the settings, if any, and builds the registry, in {@link Lifecycle#STARTING}.
+     *
+     * @throws io.headroom.core.SettingsException naming the key and the value if a setting is
+     *     malformed or out of range
+     */
     public HealthRegistry build() {
-      return new DefaultHealthRegistry(this);
+      Builder b = this;
+      if (settings != null) {
+        b = copy();
+        Settings s = settings.forModule("health");
+        s.override("DRAIN_DELAY", Settings.DURATION, b::drainDelay);
+        s.override("DRAIN_TIMEOUT", Settings.DURATION, b::drainTimeout);
+        s.override("SHUTDOWN_HOOK", Settings.BOOLEAN, b::shutdownHook);
+      }
+      return new DefaultHealthRegistry(b);
+    }
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.ticker = ticker;
+      b.clock = clock;
+      b.meterRegistry = meterRegistry;
+      b.settings = settings;
+      b.drainDelay = drainDelay;
+      b.drainTimeout = drainTimeout;
+      b.shutdownHook = shutdownHook;
+      b.backgroundChecks = backgroundChecks;
+      return b;
     }
   }
 }

@@ -238,8 +238,8 @@ class HealthEndpointsTest {
     assertThat(r.body())
         .contains("health_status{group=\"liveness\"} 1.0")
         .contains("health_status{group=\"readiness\"} 0.5")
-        .contains("health_check_status{check=\"search\"} 0.0")
-        .contains("health_check_duration_seconds_count{check=\"redis\"} 1");
+        .contains("health_check_status{name=\"search\"} 0.0")
+        .contains("health_check_duration_seconds_count{name=\"redis\"} 1");
   }
 
   @Test
@@ -267,7 +267,8 @@ class HealthEndpointsTest {
     assertThatThrownBy(
             () ->
                 HealthEndpoints.builder(health)
-                    .settings(Settings.of(Map.of("HEADROOM_HEALTH_TOKEN", "short"))))
+                    .settings(Settings.of(Map.of("HEADROOM_HEALTH_TOKEN", "short")))
+                    .build())
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("HEADROOM_HEALTH_TOKEN")
         .hasMessageNotContaining("short");
@@ -276,6 +277,24 @@ class HealthEndpointsTest {
             .settings(Settings.of(Map.of("HEADROOM_HEALTH_TOKEN", TOKEN)))
             .build();
     assertThat(fromSettings.handle("GET", "/health/detailed", name -> "Bearer " + TOKEN).status())
+        .isIn(200, 503);
+  }
+
+  @Test
+  void theTokenSettingWinsOverTheCodesInAnyOrder() {
+    String codeToken = "a-token-set-in-code-0001";
+    HealthEndpoints e =
+        HealthEndpoints.builder(health)
+            .settings(Settings.of(Map.of("HEADROOM_HEALTH_TOKEN", TOKEN)))
+            .token(codeToken)
+            .build();
+    assertThat(e.handle("GET", "/health/detailed", name -> "Bearer " + TOKEN).status())
+        .isIn(200, 503);
+    assertThat(e.handle("GET", "/health/detailed", name -> "Bearer " + codeToken).status())
+        .isEqualTo(401);
+    HealthEndpoints kept =
+        HealthEndpoints.builder(health).settings(Settings.empty()).token(codeToken).build();
+    assertThat(kept.handle("GET", "/health/detailed", name -> "Bearer " + codeToken).status())
         .isIn(200, 503);
   }
 }

@@ -148,7 +148,7 @@ class HealthHttpServerTest {
     assertThat(r.body())
         .contains("# TYPE health_status gauge")
         .contains("health_status{group=\"readiness\"} 1.0")
-        .contains("health_check_duration_seconds_count{check=\"redis\"} 1")
+        .contains("health_check_duration_seconds_count{name=\"redis\"} 1")
         .contains("jvm_memory_used_bytes")
         .contains("process_uptime_seconds")
         .contains("jvm_gc_");

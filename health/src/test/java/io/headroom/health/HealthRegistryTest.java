@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.headroom.core.Settings;
+import io.headroom.core.SettingsException;
 import io.headroom.testkit.Concurrently;
 import io.headroom.testkit.FakeTicker;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -328,7 +333,10 @@ class HealthRegistryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a check named 'db' is already registered");
     assertThatThrownBy(() -> CheckConfig.builder(" ", CheckResult::up))
-        .hasMessage("name must not be blank: ' '");
+        .hasMessage("name must be 1 to 64 characters from [A-Za-z0-9_.-]: ' '");
+    assertThatThrownBy(() -> CheckConfig.builder("redis ping", CheckResult::up))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'redis ping'");
     assertThatThrownBy(() -> CheckConfig.builder("x", CheckResult::up).timeout(Duration.ZERO))
         .hasMessage("timeout must be > 0: PT0S");
     assertThatThrownBy(() -> CheckConfig.builder("x", CheckResult::up).failureThreshold(0))
@@ -341,6 +349,66 @@ class HealthRegistryTest {
                     .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("staleAfter (PT5S) must be >= interval (PT10S) for check 'x'");
+  }
+
+  @Test
+  void settingsWinOverTheSettersInAnyOrder() {
+    Settings s =
+        Settings.of(
+            Map.of("HEADROOM_HEALTH_DRAIN_DELAY", "0s", "HEADROOM_HEALTH_DRAIN_TIMEOUT", "3s"));
+    DefaultHealthRegistry h =
+        (DefaultHealthRegistry)
+            HealthRegistry.builder()
+                .settings(s)
+                .drainDelay(Duration.ofSeconds(30))
+                .drainTimeout(Duration.ofSeconds(40))
+                .backgroundChecks(false)
+                .build();
+    try {
+      assertThat(h.drainDelay).isEqualTo(Duration.ZERO);
+      assertThat(h.drainTimeout).isEqualTo(Duration.ofSeconds(3));
+    } finally {
+      h.shutdown();
+    }
+    assertThatThrownBy(
+            () ->
+                HealthRegistry.builder()
+                    .settings(Settings.of(Map.of("HEADROOM_HEALTH_DRAIN_DELAY", "soon")))
+                    .build())
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_HEALTH_DRAIN_DELAY=soon");
+  }
+
+  @Test
+  void withoutAMeterRegistryNothingIsRecorded() {
+    health.register(CheckConfig.builder("db", CheckResult::up));
+    health.refresh();
+    assertThat(state("db").status()).isEqualTo(Status.UP);
+    assertThat(Metrics.globalRegistry.find("health.check.status").meters()).isEmpty();
+    assertThat(Metrics.globalRegistry.find("health.status").meters()).isEmpty();
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    HealthRegistry measured =
+        HealthRegistry.builder()
+            .ticker(time)
+            .clock(time)
+            .backgroundChecks(false)
+            .drainDelay(Duration.ZERO)
+            .meterRegistry(meters)
+            .build();
+    try {
+      measured.register(CheckConfig.builder("db", CheckResult::up));
+      measured.refresh();
+      assertThat(meters.get("health.check.status").tag("name", "db").gauge().value())
+          .isEqualTo(1.0);
+      assertThat(meters.get("health.check.duration").tag("name", "db").timer().count())
+          .isEqualTo(1);
+      assertThat(meters.find("health.check.status").tagKeys("check").meters())
+          .as("the old tag")
+          .isEmpty();
+    } finally {
+      measured.shutdown();
+    }
   }
 
   @Test

@@ -76,7 +76,7 @@ class PromtoolIT {
               .body();
       assertThat(body)
           .contains("health_status{group=\"readiness\"}")
-          .contains("health_check_duration_seconds_count{check=\"heap\"}")
+          .contains("health_check_duration_seconds_count{name=\"heap\"}")
           .contains("jvm_gc_")
           .contains("process_cpu_usage")
           .contains("cache_gets_total{cache=\"links\",result=\"hit\"} 1.0")

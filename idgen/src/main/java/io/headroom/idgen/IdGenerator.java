@@ -5,7 +5,7 @@ package io.headroom.idgen;
  * then the worker ID, then a per-millisecond sequence ({@link IdLayout}).
  *
  * <pre>{@code
- * try (IdGenerator ids = IdGenerator.create(IdGeneratorConfig.from(Settings.fromEnvironment()).build())) {
+ * try (IdGenerator ids = IdGenerator.create(IdGeneratorConfig.from(Settings.fromEnvironment()))) {
  *   long id = ids.nextId();                  // 306298232461402112
  *   IdParts parts = ids.decompose(id);       // timestamp, workerId, sequence
  * }

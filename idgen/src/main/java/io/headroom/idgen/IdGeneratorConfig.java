@@ -4,7 +4,6 @@ import io.headroom.core.Checks;
 import io.headroom.core.Settings;
 import io.headroom.core.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,10 +18,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * IdGeneratorConfig config = IdGeneratorConfig.builder()
- *     .workerIdProvider(WorkerIdProvider.fromEnvironment())
+ *     .workerIdProvider(WorkerIdProvider.fixed(7))
  *     .layout(IdLayout.DEFAULT.withEpoch(Instant.parse("2025-01-01T00:00:00Z")))
  *     .clockBackwardsPolicy(ClockBackwardsPolicy.waitUpTo(Duration.ofMillis(10)))
- *     .meterRegistry(registry)
+ *     .meterRegistry(registry)                      // none given: no meters
+ *     .settings(Settings.fromEnvironment())         // HEADROOM_IDGEN_*: these win over the code
  *     .build();
  * }</pre>
  */
@@ -52,7 +52,7 @@ public final class IdGeneratorConfig {
   private final Duration wallClockCheckInterval;
   private final Ticker ticker;
   private final InstantSource instantSource;
-  private final MeterRegistry meterRegistry;
+  private final @Nullable MeterRegistry meterRegistry;
   private final LongConsumer pause;
 
   private IdGeneratorConfig(Builder b, WorkerIdProvider workerIdProvider) {
@@ -73,48 +73,50 @@ public final class IdGeneratorConfig {
   }
 
   /**
-   * A builder filled from settings: {@value #LAYOUT_KEY}, {@value #EPOCH_KEY}, {@value
-   * #CLOCK_BACKWARDS_MAX_WAIT_KEY}, {@value #WALL_CLOCK_CHECK_INTERVAL_KEY}, and the worker ID from
-   * {@value WorkerIdProvider#WORKER_ID_KEY} (read when the generator is built).
+   * The configuration from {@code settings} alone: {@code builder().settings(settings).build()},
+   * the worker ID from {@value WorkerIdProvider#WORKER_ID_KEY} (read when the generator is built).
+   * To add a meter registry or another worker ID provider, use {@code
+   * builder().settings(settings)}.
    *
    * @throws NullPointerException if {@code settings} is null
    * @throws io.headroom.core.SettingsException naming the key if a value cannot be used
+   * @throws IllegalStateException as {@link Builder#build()} does
    */
-  public static Builder from(Settings settings) {
-    Checks.notNull(settings, "settings");
-    Builder b = builder().workerIdProvider(WorkerIdProvider.fromSettings(settings));
-    Instant epoch = IdLayout.DEFAULT_EPOCH;
-    Optional<String> epochText = settings.get(EPOCH_KEY);
-    if (epochText.isPresent()) {
-      try {
-        epoch = Instant.parse(epochText.get());
-      } catch (DateTimeParseException e) {
-        throw settings.invalid(
-            EPOCH_KEY,
-            epochText.get(),
-            "expected an ISO-8601 instant such as 2024-01-01T00:00:00Z");
-      }
+  public static IdGeneratorConfig from(Settings settings) {
+    return builder().settings(settings).build();
+  }
+
+  /** Applies {@code settings} over what the builder holds: the settings win. */
+  private static void apply(Settings settings, Builder b) {
+    Settings s =
+        settings.withRenamedKey(
+            settings.fullKey(WorkerIdProvider.OLD_WORKER_ID_KEY),
+            settings.fullKey(WorkerIdProvider.WORKER_ID_KEY));
+    if (s.contains(WorkerIdProvider.WORKER_ID_KEY) || b.workerIdProvider == null) {
+      // Read when the generator is built; when absent, that read names the key.
+      b.workerIdProvider = WorkerIdProvider.fromSettings(settings);
     }
-    IdLayout layout = IdLayout.DEFAULT.withEpoch(epoch);
-    Optional<String> layoutText = settings.get(LAYOUT_KEY);
+    Instant epoch = s.get(EPOCH_KEY, IdGeneratorConfig::instant, b.layout.epoch());
+    Optional<String> layoutText = s.get(LAYOUT_KEY);
     if (layoutText.isPresent()) {
-      layout = parseLayout(settings, layoutText.get(), epoch);
+      b.layout = parseLayout(s, layoutText.get(), epoch);
+    } else if (s.contains(EPOCH_KEY)) {
+      s.apply(EPOCH_KEY, () -> b.layout(b.layout.withEpoch(epoch)));
     }
-    b.layout(layout);
-    Duration maxWait =
-        settings.getDuration(CLOCK_BACKWARDS_MAX_WAIT_KEY, ClockBackwardsPolicy.DEFAULT.maxWait());
+    s.override(
+        CLOCK_BACKWARDS_MAX_WAIT_KEY,
+        Settings.DURATION,
+        d -> b.clockBackwardsPolicy(ClockBackwardsPolicy.waitUpTo(d)));
+    s.override(WALL_CLOCK_CHECK_INTERVAL_KEY, Settings.DURATION, b::wallClockCheckInterval);
+  }
+
+  private static Instant instant(String text) {
     try {
-      b.clockBackwardsPolicy(ClockBackwardsPolicy.waitUpTo(maxWait));
-    } catch (IllegalArgumentException e) {
-      throw settings.invalid(
-          CLOCK_BACKWARDS_MAX_WAIT_KEY, maxWait.toString(), String.valueOf(e.getMessage()));
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "expected an ISO-8601 instant such as 2024-01-01T00:00:00Z", e);
     }
-    Duration interval =
-        settings.getDuration(WALL_CLOCK_CHECK_INTERVAL_KEY, DEFAULT_WALL_CLOCK_CHECK_INTERVAL);
-    if (interval.isZero()) {
-      throw settings.invalid(WALL_CLOCK_CHECK_INTERVAL_KEY, interval.toString(), "must be > 0");
-    }
-    return b.wallClockCheckInterval(interval);
   }
 
   private static IdLayout parseLayout(Settings settings, String text, Instant epoch) {
@@ -201,9 +203,9 @@ public final class IdGeneratorConfig {
     return instantSource;
   }
 
-  /** Where the meters go. */
-  public MeterRegistry meterRegistry() {
-    return meterRegistry;
+  /** Where the meters go; empty when none was given, and then nothing is recorded. */
+  public Optional<MeterRegistry> meterRegistry() {
+    return Optional.ofNullable(meterRegistry);
   }
 
   LongConsumer pause() {
@@ -234,7 +236,8 @@ public final class IdGeneratorConfig {
     private Duration wallClockCheckInterval = DEFAULT_WALL_CLOCK_CHECK_INTERVAL;
     private Ticker ticker = Ticker.system();
     private InstantSource instantSource = InstantSource.system();
-    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    private @Nullable MeterRegistry meterRegistry;
+    private @Nullable Settings settings;
     private LongConsumer pause = IdGeneratorConfig::pauseBriefly;
 
     private Builder() {}
@@ -242,10 +245,27 @@ public final class IdGeneratorConfig {
     /**
      * Names the generator (the {@code name} tag of its meters); default {@code "default"}.
      *
-     * @throws IllegalArgumentException if {@code name} is blank
+     * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+     *     Settings#checkName(String)}
      */
     public Builder name(String name) {
-      this.name = Checks.notBlank(name, "name");
+      this.name = Settings.checkName(name);
+      return this;
+    }
+
+    /**
+     * Settings that win over the setters, applied by {@link #build()} whatever the order of the
+     * calls (a later call replaces the settings given earlier): {@value #LAYOUT_KEY}, {@value
+     * #EPOCH_KEY}, {@value #CLOCK_BACKWARDS_MAX_WAIT_KEY}, {@value #WALL_CLOCK_CHECK_INTERVAL_KEY}
+     * and {@value WorkerIdProvider#WORKER_ID_KEY} (when set, a fixed worker ID that replaces the
+     * provider given in code; when no provider was given, the generator's build reads it and fails
+     * naming it if it is absent). The previous name {@value WorkerIdProvider#OLD_WORKER_ID_KEY} is
+     * still read for one release, with a deprecation warning.
+     *
+     * @throws NullPointerException if {@code settings} is null
+     */
+    public Builder settings(Settings settings) {
+      this.settings = Checks.notNull(settings, "settings");
       return this;
     }
 
@@ -321,7 +341,7 @@ public final class IdGeneratorConfig {
     }
 
     /**
-     * Sets the meter registry; default {@link Metrics#globalRegistry}.
+     * Sets the meter registry; without one, nothing is recorded.
      *
      * @throws NullPointerException if {@code registry} is null
      */
@@ -340,20 +360,42 @@ public final class IdGeneratorConfig {
     }
 
     /**
-     * Builds the configuration.
+     * Applies the settings, if any, and builds the configuration.
      *
+     * @throws io.headroom.core.SettingsException naming the key and the value if a setting is
+     *     malformed or out of range
      * @throws IllegalStateException if no worker ID provider was set, if the epoch is in the future
      *     by the configured wall clock, or if the layout leaves fewer than {@link
      *     IdLayout#MIN_YEARS_LEFT} years before its timestamp overflows (the message says how many)
      */
     public IdGeneratorConfig build() {
-      layout.checkUsableAt(instantSource.instant());
-      WorkerIdProvider provider = workerIdProvider;
+      Builder b = this;
+      if (settings != null) {
+        b = copy();
+        apply(settings, b);
+      }
+      b.layout.checkUsableAt(b.instantSource.instant());
+      WorkerIdProvider provider = b.workerIdProvider;
       Checks.state(
           provider != null,
           "workerIdProvider is required: WorkerIdProvider.fixed(n), fromEnvironment()"
-              + " (HEADROOM_WORKER_ID) or a RedisWorkerIdProvider");
-      return new IdGeneratorConfig(this, Checks.notNull(provider, "workerIdProvider"));
+              + " (HEADROOM_IDGEN_WORKER_ID) or a RedisWorkerIdProvider");
+      return new IdGeneratorConfig(b, Checks.notNull(provider, "workerIdProvider"));
+    }
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.name = name;
+      b.layout = layout;
+      b.workerIdProvider = workerIdProvider;
+      b.clockBackwardsPolicy = clockBackwardsPolicy;
+      b.wallClockCheckInterval = wallClockCheckInterval;
+      b.ticker = ticker;
+      b.instantSource = instantSource;
+      b.meterRegistry = meterRegistry;
+      b.settings = settings;
+      b.pause = pause;
+      return b;
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.headroom.idgen;
 
 import io.headroom.core.Checks;
+import io.headroom.core.MeterConventions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -42,22 +43,23 @@ final class SnowflakeIdGenerator implements IdGenerator {
     this.maxWait = config.clockBackwardsPolicy().maxWait();
     this.maxWaitMillis = maxWait.toMillis();
     this.pause = config.pause();
-    MeterRegistry registry = config.meterRegistry();
+    // No registry given: meters on one that records nothing (these count rare events only).
+    MeterRegistry registry = MeterConventions.orNoop(config.meterRegistry().orElse(null));
     String name = config.name();
     Counter backwards =
         Counter.builder("idgen.clock.backwards")
             .description("Steps back of the wall clock noticed by the ID generator")
-            .tag("name", name)
+            .tag(MeterConventions.NAME, name)
             .register(registry);
     this.clockWaits =
         Counter.builder("idgen.clock.backwards.waits")
             .description("Calls that waited for the clock to catch up with the last issued ID")
-            .tag("name", name)
+            .tag(MeterConventions.NAME, name)
             .register(registry);
     this.sequenceExhausted =
         Counter.builder("idgen.sequence.exhausted")
             .description("Calls that waited for the next millisecond: its sequence was used up")
-            .tag("name", name)
+            .tag(MeterConventions.NAME, name)
             .register(registry);
     this.clock =
         new AnchoredClock(

@@ -9,7 +9,7 @@ import io.headroom.core.Settings;
  *
  * <pre>{@code
  * WorkerIdProvider.fixed(7)                      // you guarantee uniqueness (one per StatefulSet pod)
- * WorkerIdProvider.fromEnvironment()             // HEADROOM_WORKER_ID
+ * WorkerIdProvider.fromEnvironment()             // HEADROOM_IDGEN_WORKER_ID
  * // leased in Redis: io.headroom.idgen.redis.RedisWorkerIdProvider (needs headroom-redis)
  * }</pre>
  *
@@ -21,8 +21,14 @@ import io.headroom.core.Settings;
  */
 public interface WorkerIdProvider {
 
-  /** The setting that {@link #fromSettings(Settings)} reads. */
-  String WORKER_ID_KEY = "HEADROOM_WORKER_ID";
+  /**
+   * The setting that {@link #fromSettings(Settings)} reads. Its name of the previous release,
+   * {@value #OLD_WORKER_ID_KEY}, is still read for one release, with a deprecation warning.
+   */
+  String WORKER_ID_KEY = "HEADROOM_IDGEN_WORKER_ID";
+
+  /** The previous name of {@link #WORKER_ID_KEY}, read for one more release. */
+  String OLD_WORKER_ID_KEY = "HEADROOM_WORKER_ID";
 
   /**
    * Obtains a worker ID in {@code [0, maxWorkerId]}, blocking for I/O if the provider needs it.
@@ -48,7 +54,10 @@ public interface WorkerIdProvider {
    * @throws NullPointerException if {@code settings} is null
    */
   static WorkerIdProvider fromSettings(Settings settings) {
-    return new SettingsWorkerIdProvider(Checks.notNull(settings, "settings"));
+    Checks.notNull(settings, "settings");
+    return new SettingsWorkerIdProvider(
+        settings.withRenamedKey(
+            settings.fullKey(OLD_WORKER_ID_KEY), settings.fullKey(WORKER_ID_KEY)));
   }
 
   /** The worker ID in the environment variable {@value #WORKER_ID_KEY}. */

@@ -31,7 +31,7 @@ class WorkerIdProviderTest {
 
   @Test
   void readsTheWorkerIdFromSettings() {
-    Settings s = Settings.of(Map.of("HEADROOM_WORKER_ID", "42"));
+    Settings s = Settings.of(Map.of("HEADROOM_IDGEN_WORKER_ID", "42"));
     assertThat(WorkerIdProvider.fromSettings(s).acquire(1023).workerId()).isEqualTo(42);
   }
 
@@ -40,7 +40,7 @@ class WorkerIdProviderTest {
     assertThatThrownBy(() -> WorkerIdProvider.fromSettings(Settings.empty()).acquire(1023))
         .isInstanceOf(NoWorkerIdAvailableException.class)
         .hasMessage(
-            "HEADROOM_WORKER_ID is not set: give every process a distinct worker ID in [0, 1023],"
+            "HEADROOM_IDGEN_WORKER_ID is not set: give every process a distinct worker ID in [0, 1023],"
                 + " or lease one from Redis (RedisWorkerIdProvider)");
   }
 
@@ -48,16 +48,18 @@ class WorkerIdProviderTest {
   void rejectsAWorkerIdSettingOutOfRangeOrNotANumber() {
     assertThatThrownBy(
             () ->
-                WorkerIdProvider.fromSettings(Settings.of(Map.of("HEADROOM_WORKER_ID", "1024")))
+                WorkerIdProvider.fromSettings(
+                        Settings.of(Map.of("HEADROOM_IDGEN_WORKER_ID", "1024")))
                     .acquire(1023))
         .isInstanceOf(NoWorkerIdAvailableException.class)
-        .hasMessage("HEADROOM_WORKER_ID must be a worker ID in [0, 1023]: 1024");
+        .hasMessage("HEADROOM_IDGEN_WORKER_ID must be a worker ID in [0, 1023]: 1024");
     assertThatThrownBy(
             () ->
-                WorkerIdProvider.fromSettings(Settings.of(Map.of("HEADROOM_WORKER_ID", "pod-3")))
+                WorkerIdProvider.fromSettings(
+                        Settings.of(Map.of("HEADROOM_IDGEN_WORKER_ID", "pod-3")))
                     .acquire(1023))
         .isInstanceOf(SettingsException.class)
-        .hasMessageContaining("HEADROOM_WORKER_ID")
+        .hasMessageContaining("HEADROOM_IDGEN_WORKER_ID")
         .hasMessageContaining("pod-3");
   }
 
@@ -66,13 +68,14 @@ class WorkerIdProviderTest {
     Settings s =
         Settings.of(
             Map.of(
-                "HEADROOM_WORKER_ID", "17",
+                "HEADROOM_IDGEN_WORKER_ID", "17",
                 "HEADROOM_IDGEN_LAYOUT", "40/13/10",
                 "HEADROOM_IDGEN_EPOCH", "2025-01-01T00:00:00Z",
                 "HEADROOM_IDGEN_CLOCK_BACKWARDS_MAX_WAIT", "20ms",
                 "HEADROOM_IDGEN_WALL_CLOCK_CHECK_INTERVAL", "250ms"));
     FakeTicker time = new FakeTicker(Instant.parse("2025-03-01T00:00:00Z"));
-    IdGeneratorConfig config = IdGeneratorConfig.from(s).ticker(time).instantSource(time).build();
+    IdGeneratorConfig config =
+        IdGeneratorConfig.builder().settings(s).ticker(time).instantSource(time).build();
     assertThat(config.layout())
         .isEqualTo(IdLayout.of(40, 13, 10, Instant.parse("2025-01-01T00:00:00Z")));
     assertThat(config.clockBackwardsPolicy().maxWait()).isEqualTo(Duration.ofMillis(20));
@@ -81,6 +84,75 @@ class WorkerIdProviderTest {
       assertThat(ids.workerId()).isEqualTo(17);
       assertThat(ids.decompose(ids.nextId()).workerId()).isEqualTo(17);
     }
+  }
+
+  @Test
+  void theWorkerIdKeyOfThePreviousReleaseStillWorksAndTheNewOneWins() {
+    assertThat(
+            WorkerIdProvider.fromSettings(Settings.of(Map.of("HEADROOM_WORKER_ID", "9")))
+                .acquire(1023)
+                .workerId())
+        .isEqualTo(9);
+    assertThat(
+            WorkerIdProvider.fromSettings(
+                    Settings.of(
+                        Map.of("HEADROOM_WORKER_ID", "9", "HEADROOM_IDGEN_WORKER_ID", "10")))
+                .acquire(1023)
+                .workerId())
+        .isEqualTo(10);
+    FakeTicker time = new FakeTicker(Instant.parse("2025-03-01T00:00:00Z"));
+    IdGeneratorConfig old =
+        IdGeneratorConfig.builder()
+            .settings(Settings.of(Map.of("HEADROOM_WORKER_ID", "11")))
+            .ticker(time)
+            .instantSource(time)
+            .build();
+    try (IdGenerator ids = IdGenerator.create(old)) {
+      assertThat(ids.workerId()).isEqualTo(11);
+    }
+  }
+
+  @Test
+  void settingsWinOverTheSettersInAnyOrder() {
+    FakeTicker time = new FakeTicker(Instant.parse("2025-03-01T00:00:00Z"));
+    Settings s =
+        Settings.of(
+            Map.of(
+                "HEADROOM_IDGEN_WORKER_ID", "21",
+                "HEADROOM_IDGEN_WALL_CLOCK_CHECK_INTERVAL", "2s"));
+    IdGeneratorConfig config =
+        IdGeneratorConfig.builder()
+            .settings(s)
+            .workerId(3)
+            .wallClockCheckInterval(Duration.ofMillis(10))
+            .ticker(time)
+            .instantSource(time)
+            .build();
+    assertThat(config.wallClockCheckInterval()).isEqualTo(Duration.ofSeconds(2));
+    try (IdGenerator ids = IdGenerator.create(config)) {
+      assertThat(ids.workerId()).as("the setting replaces the code's provider").isEqualTo(21);
+    }
+    // Without the key, the code's provider stays.
+    IdGeneratorConfig kept =
+        IdGeneratorConfig.builder()
+            .workerId(3)
+            .settings(Settings.empty())
+            .ticker(time)
+            .instantSource(time)
+            .build();
+    try (IdGenerator ids = IdGenerator.create(kept)) {
+      assertThat(ids.workerId()).isEqualTo(3);
+    }
+    assertThat(kept.meterRegistry()).as("no registry given: no meters").isEmpty();
+  }
+
+  @Test
+  void fromReturnsTheConfigAndTheWorkerIdIsReadWhenTheGeneratorIsBuilt() {
+    IdGeneratorConfig config = IdGeneratorConfig.from(Settings.empty());
+    assertThat(config.layout()).isEqualTo(IdLayout.DEFAULT);
+    assertThatThrownBy(() -> IdGenerator.create(config))
+        .isInstanceOf(NoWorkerIdAvailableException.class)
+        .hasMessageStartingWith("HEADROOM_IDGEN_WORKER_ID is not set");
   }
 
   @Test
@@ -104,6 +176,15 @@ class WorkerIdProviderTest {
                     Settings.of(Map.of("HEADROOM_IDGEN_CLOCK_BACKWARDS_MAX_WAIT", "5s"))))
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("maxWait must be <= 1s");
+    assertThatThrownBy(
+            () ->
+                IdGeneratorConfig.from(
+                    Settings.of(Map.of("HEADROOM_IDGEN_WALL_CLOCK_CHECK_INTERVAL", "0s"))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_IDGEN_WALL_CLOCK_CHECK_INTERVAL=0s");
+    assertThatThrownBy(() -> IdGeneratorConfig.builder().name("a b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'a b'");
   }
 
   @Test

@@ -1,12 +1,14 @@
 package io.headroom.sharding;
 
+import io.headroom.breaker.Breaker;
 import io.headroom.breaker.BreakerPreset;
-import io.headroom.breaker.BreakerRegistry;
 import io.headroom.core.Checks;
+import io.headroom.core.MeterConventions;
+import io.headroom.core.Settings;
 import io.headroom.core.Ticker;
+import io.headroom.sharding.internal.Routing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -52,6 +54,7 @@ final class DefaultShardedDataSource<K> implements ShardedDataSource<K> {
     }
   }
 
+  private final String name;
   private final ShardRouter<K> router;
   private final List<Shard> shards;
   private final Map<String, Shard> byName;
@@ -63,7 +66,9 @@ final class DefaultShardedDataSource<K> implements ShardedDataSource<K> {
   private volatile Route route;
 
   DefaultShardedDataSource(ShardedDataSource.Builder<K> b) {
-    Checks.state(!b.shards.isEmpty(), "no shard configured (set HEADROOM_SHARDS or call shard())");
+    Checks.state(
+        !b.shards.isEmpty(), "no shard configured (set HEADROOM_SHARDING_URLS or call shard())");
+    this.name = b.name;
     this.router = b.router;
     this.ticker = b.ticker;
     this.windowNanos = b.readYourWritesWindow.toNanos();
@@ -71,15 +76,7 @@ final class DefaultShardedDataSource<K> implements ShardedDataSource<K> {
     for (int i = 0; i < WRITE_SLOTS; i++) {
       recentWrites.set(i, NEVER);
     }
-    MeterRegistry meters = b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry();
-    BreakerRegistry breakers = b.breakers;
-    if (breakers == null) {
-      BreakerRegistry.Builder rb = BreakerRegistry.builder().ticker(b.ticker).settings(b.settings);
-      if (b.meterRegistry != null) {
-        rb.meterRegistry(b.meterRegistry);
-      }
-      breakers = rb.build();
-    }
+    MeterRegistry meters = b.meterRegistry;
 
     // Validate every URL before opening anything.
     for (ShardSpec s : b.shards) {
@@ -108,34 +105,18 @@ final class DefaultShardedDataSource<K> implements ShardedDataSource<K> {
       for (ShardSpec s : b.shards) {
         int primarySize = each + (extra > 0 ? 1 : 0);
         extra = Math.max(0, extra - 1);
-        Pool primary =
-            pool(
-                b,
-                breakers,
-                s.name(),
-                Role.PRIMARY,
-                s.name() + "-primary",
-                s.primary(),
-                primarySize);
+        Pool primary = pool(b, s.name(), Role.PRIMARY, 0, s.primary(), primarySize);
         Pool[] replicas = new Pool[s.replicas().size()];
         for (int r = 0; r < replicas.length; r++) {
-          replicas[r] =
-              pool(
-                  b,
-                  breakers,
-                  s.name(),
-                  Role.REPLICA,
-                  s.name() + "-replica" + r,
-                  s.replicas().get(r),
-                  each);
+          replicas[r] = pool(b, s.name(), Role.REPLICA, r, s.replicas().get(r), each);
         }
         built.add(
             new Shard(
+                name,
                 s.name(),
                 primary,
                 replicas,
                 b.replicaSelection,
-                b.ticker,
                 b.connectionTimeout,
                 meters));
       }
@@ -167,19 +148,17 @@ final class DefaultShardedDataSource<K> implements ShardedDataSource<K> {
           return th;
         };
     this.fanOut = Executors.newCachedThreadPool(tf);
-    for (Shard s : shards) {
-      s.primary.bindMetrics(meters);
-      for (Pool r : s.replicas) {
-        r.bindMetrics(meters);
-      }
+    if (meters != null) {
+      Gauge.builder("sharding.skew", this, DefaultShardedDataSource::skew)
+          .tags(MeterConventions.nameTag(name))
+          .description("Busiest shard's routed calls divided by the mean (1 = even, 0 = no calls)")
+          .register(meters);
+      Gauge.builder("sharding.topology.version", this, d -> d.route.topology.version())
+          .tags(MeterConventions.nameTag(name))
+          .description("Version of the topology keys are routed by")
+          .register(meters);
     }
-    Gauge.builder("headroom.sharding.skew", this, DefaultShardedDataSource::skew)
-        .description("Busiest shard's routed calls divided by the mean (1 = even, 0 = no calls)")
-        .register(meters);
-    Gauge.builder("headroom.sharding.topology.version", this, d -> d.route.topology.version())
-        .description("Version of the topology keys are routed by")
-        .register(meters);
-    LOG.info("Sharded data source: {} shards {}, {}", shards.size(), shards, t);
+    LOG.info("Sharded data source '{}': {} shards {}, {}", name, shards.size(), shards, t);
   }
 
   private static void check(String shard, String role, Endpoint e) {
@@ -190,23 +169,45 @@ final class DefaultShardedDataSource<K> implements ShardedDataSource<K> {
     }
   }
 
+  /**
+   * The pool of one primary or replica, named {@code <data source>-<shard>-primary} or {@code <data
+   * source>-<shard>-replica-<i>}, with its breaker {@code sharding-<pool>}.
+   */
   private static Pool pool(
       ShardedDataSource.Builder<?> b,
-      BreakerRegistry breakers,
       String shard,
       Role role,
-      String name,
+      int replica,
       Endpoint endpoint,
       int size) {
+    String pool =
+        b.name + "-" + shard + (role == Role.PRIMARY ? "-primary" : "-replica-" + replica);
+    Breaker breaker;
+    if (b.breakerRegistry != null) {
+      breaker =
+          b.breakerRegistry.breaker(ShardSettings.MODULE + "-" + pool, BreakerPreset.DATABASE);
+    } else {
+      Settings settings = b.settings != null ? b.settings : Settings.empty();
+      breaker =
+          Breaker.forComponent(
+              ShardSettings.MODULE,
+              pool,
+              BreakerPreset.DATABASE,
+              ShardSettings.withOldBreakerKeys(
+                  settings, ShardSettings.MODULE + "-" + pool, shard, role, replica),
+              b.meterRegistry,
+              b.ticker);
+    }
     return new Pool(
         shard,
         role,
-        name,
+        pool,
         endpoint,
         size,
         b.connectionTimeout,
         b.queryTimeout,
-        breakers.breaker("db-" + name, BreakerPreset.DATABASE));
+        breaker,
+        b.meterRegistry);
   }
 
   private Route route(Topology t) {
@@ -272,7 +273,7 @@ final class DefaultShardedDataSource<K> implements ShardedDataSource<K> {
   }
 
   private static int slot(Object key) {
-    return (int) KeyHasher.mix64(key.hashCode()) & (WRITE_SLOTS - 1);
+    return (int) Routing.mix64(key.hashCode()) & (WRITE_SLOTS - 1);
   }
 
   @Override

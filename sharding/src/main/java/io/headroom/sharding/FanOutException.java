@@ -1,13 +1,12 @@
 package io.headroom.sharding;
 
-import io.headroom.core.HeadroomException;
 import java.util.Map;
 
 /**
  * A {@link ShardedDataSource#forAll} call in which some shards failed or did not answer within the
  * fan-out timeout. The shards that did answer are in {@link #partialResults()}.
  */
-public final class FanOutException extends HeadroomException {
+public final class FanOutException extends ShardingException {
   private static final long serialVersionUID = 1L;
 
   private final transient Map<String, Object> partial;

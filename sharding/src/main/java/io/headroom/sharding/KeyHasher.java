@@ -1,6 +1,7 @@
 package io.headroom.sharding;
 
 import io.headroom.core.Checks;
+import io.headroom.sharding.internal.Routing;
 import java.util.UUID;
 import java.util.function.ToLongFunction;
 
@@ -9,7 +10,8 @@ import java.util.function.ToLongFunction;
  *
  * <p>Routing is a storage contract: a row lives on the shard its key hashed to when it was written,
  * so these functions are fixed forever. They do not depend on {@link Object#hashCode()}, the JVM,
- * the platform charset or the release of headroom.
+ * the platform charset or the release of headroom, and they are written down (with test vectors) in
+ * the module README so that a service in another language routes the same keys.
  *
  * <pre>{@code
  * ShardRouter<Long> byUserId = ShardRouter.jump(1024, KeyHasher.longs());
@@ -19,7 +21,7 @@ import java.util.function.ToLongFunction;
  * <p>Implementations must be stateless and thread-safe, and must return a value whose every bit
  * depends on every input bit. A numeric key is never usable raw (ids are sequential, and jump hash
  * and the ring both assume uniform input): wrap it with {@link #of(ToLongFunction)} or {@link
- * #longs()}, which apply {@link #mix64(long)}.
+ * #longs()}, which apply the SplitMix64 finalizer.
  *
  * @param <K> the key type
  */
@@ -29,28 +31,23 @@ public interface KeyHasher<K> {
   /** Returns the well-mixed 64-bit hash of {@code key}. */
   long hash(K key);
 
-  /** Hashes {@code long} keys (ids, Snowflake ids) through {@link #mix64(long)}. */
+  /** Hashes {@code long} keys (ids, Snowflake ids) through the SplitMix64 finalizer. */
   static KeyHasher<Long> longs() {
     return Hashes.LONGS;
   }
 
   /**
-   * Hashes strings: FNV-1a over the UTF-16 code units, then {@link #mix64(long)}. Equal strings
-   * hash equally on every JVM; no bytes are allocated.
+   * Hashes strings as their UTF-8 bytes, exactly as {@link #bytes()} hashes {@code
+   * s.getBytes(UTF_8)}: FNV-1a 64 over the bytes, XOR the byte count, then the SplitMix64
+   * finalizer. The bytes are encoded on the fly (no array is allocated); an unpaired surrogate
+   * counts as {@code '?'}, as in {@link String#getBytes}. A Go or Python service hashing the same
+   * UTF-8 bytes gets the same value (see the module README for the algorithm and test vectors).
    */
   static KeyHasher<String> strings() {
     return Hashes.STRINGS;
   }
 
-  /**
-   * Hashes any {@link CharSequence} exactly as {@link #strings()} hashes the equal string (for keys
-   * held in a {@code StringBuilder} or a {@code CharBuffer}).
-   */
-  static KeyHasher<CharSequence> charSequences() {
-    return Hashes.CHAR_SEQUENCES;
-  }
-
-  /** Hashes byte arrays: FNV-1a over the bytes, then {@link #mix64(long)}. */
+  /** Hashes byte arrays: FNV-1a 64 over the bytes, XOR their count, then SplitMix64. */
   static KeyHasher<byte[]> bytes() {
     return Hashes.BYTES;
   }
@@ -61,61 +58,24 @@ public interface KeyHasher<K> {
   }
 
   /**
-   * Hashes keys through a raw 64-bit extractor (an id field, say) followed by {@link #mix64(long)},
-   * so sequential ids still spread evenly.
+   * Hashes keys through a raw 64-bit extractor (an id field, say) followed by the SplitMix64
+   * finalizer, so sequential ids still spread evenly.
    *
    * @throws NullPointerException if {@code rawHash} is null
    */
   static <K> KeyHasher<K> of(ToLongFunction<? super K> rawHash) {
     Checks.notNull(rawHash, "rawHash");
-    return key -> mix64(rawHash.applyAsLong(key));
-  }
-
-  /**
-   * The SplitMix64 finalizer (Steele, Lea and Flood 2014) applied to {@code x} plus the golden
-   * gamma: a bijection on 64-bit values with full avalanche, so {@code 0, 1, 2, ...} come out
-   * uniformly spread.
-   */
-  static long mix64(long x) {
-    long z = x + 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return key -> Routing.mix64(rawHash.applyAsLong(key));
   }
 }
 
 /** The built-in hashers. */
 final class Hashes {
-  static final long FNV_OFFSET = 0xCBF29CE484222325L;
-  static final long FNV_PRIME = 0x100000001B3L;
-
-  static final KeyHasher<Long> LONGS = KeyHasher::mix64;
-
-  static final KeyHasher<CharSequence> CHAR_SEQUENCES = Hashes::chars;
-  static final KeyHasher<String> STRINGS = Hashes::chars;
-
-  static long chars(CharSequence s) {
-    long h = FNV_OFFSET;
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      h = (h ^ s.charAt(i)) * FNV_PRIME;
-    }
-    return KeyHasher.mix64(h ^ n);
-  }
-
-  static final KeyHasher<byte[]> BYTES =
-      b -> {
-        long h = FNV_OFFSET;
-        for (byte x : b) {
-          h = (h ^ (x & 0xFF)) * FNV_PRIME;
-        }
-        return KeyHasher.mix64(h ^ b.length);
-      };
-
+  static final KeyHasher<Long> LONGS = Routing::mix64;
+  static final KeyHasher<String> STRINGS = Routing::hashUtf8;
+  static final KeyHasher<byte[]> BYTES = Routing::hashBytes;
   static final KeyHasher<UUID> UUIDS =
-      u ->
-          KeyHasher.mix64(
-              u.getMostSignificantBits() ^ KeyHasher.mix64(u.getLeastSignificantBits()));
+      u -> Routing.mix64(u.getMostSignificantBits() ^ Routing.mix64(u.getLeastSignificantBits()));
 
   private Hashes() {}
 }

@@ -3,17 +3,20 @@ package io.headroom.sharding;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.headroom.breaker.Breaker;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** One HikariCP pool (a primary or a replica of one shard) and the breaker guarding it. */
+/**
+ * One HikariCP pool (a primary or a replica of one shard) and the breaker guarding it. The pool is
+ * named {@code <data source>-<shard>-primary} or {@code <data source>-<shard>-replica-<i>}, which
+ * is the {@code pool} tag of HikariCP's own {@code hikaricp.connections.*} meters.
+ */
 final class Pool implements AutoCloseable {
   final String shard;
   final Role role;
@@ -32,7 +35,8 @@ final class Pool implements AutoCloseable {
       int maxSize,
       Duration connectionTimeout,
       Duration queryTimeout,
-      Breaker breaker) {
+      Breaker breaker,
+      @Nullable MeterRegistry meters) {
     this.shard = shard;
     this.role = role;
     this.name = name;
@@ -42,7 +46,10 @@ final class Pool implements AutoCloseable {
     // The socket timeout backs up the server-side statement timeout by a margin.
     this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, queryTimeout.toMillis() + 1000);
     HikariConfig c = new HikariConfig();
-    c.setPoolName("headroom-" + name);
+    c.setPoolName(name);
+    if (meters != null) {
+      c.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+    }
     c.setJdbcUrl(endpoint.jdbcUrl());
     if (endpoint.username() != null) {
       c.setUsername(endpoint.username());
@@ -117,38 +124,6 @@ final class Pool implements AutoCloseable {
   int inUse() {
     HikariPoolMXBean mx = hikari.getHikariPoolMXBean();
     return mx == null ? 0 : mx.getActiveConnections() + mx.getThreadsAwaitingConnection();
-  }
-
-  void bindMetrics(MeterRegistry registry) {
-    Tags tags = Tags.of("shard", shard, "role", role.tag(), "pool", name);
-    Gauge.builder("headroom.sharding.pool.active", this, p -> stat(p, 0))
-        .tags(tags)
-        .description("Connections in use")
-        .register(registry);
-    Gauge.builder("headroom.sharding.pool.idle", this, p -> stat(p, 1))
-        .tags(tags)
-        .description("Idle connections")
-        .register(registry);
-    Gauge.builder("headroom.sharding.pool.pending", this, p -> stat(p, 2))
-        .tags(tags)
-        .description("Threads waiting for a connection")
-        .register(registry);
-    Gauge.builder("headroom.sharding.pool.max", this, p -> p.maxSize)
-        .tags(tags)
-        .description("Maximum pool size (its share of the connection budget)")
-        .register(registry);
-  }
-
-  private static double stat(Pool p, int which) {
-    HikariPoolMXBean mx = p.hikari.isClosed() ? null : p.hikari.getHikariPoolMXBean();
-    if (mx == null) {
-      return 0;
-    }
-    return switch (which) {
-      case 0 -> mx.getActiveConnections();
-      case 1 -> mx.getIdleConnections();
-      default -> mx.getThreadsAwaitingConnection();
-    };
   }
 
   @Override

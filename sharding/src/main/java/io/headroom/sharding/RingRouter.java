@@ -1,5 +1,6 @@
 package io.headroom.sharding;
 
+import io.headroom.sharding.internal.Routing;
 import java.util.Arrays;
 
 /**
@@ -42,7 +43,7 @@ final class RingRouter<K> implements ShardRouter<K> {
   }
 
   static long point(int bucket, int vnode) {
-    return KeyHasher.mix64(KeyHasher.mix64(((long) bucket << 32) | vnode));
+    return Routing.mix64(Routing.mix64(((long) bucket << 32) | vnode));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.headroom.sharding;
 
 import io.headroom.core.Checks;
+import io.headroom.sharding.internal.Routing;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -349,7 +350,7 @@ public final class ShardMigration<K> {
                           for (int i = 1; i <= cols; i++) {
                             String v = rs.getString(i);
                             h =
-                                KeyHasher.mix64(
+                                Routing.mix64(
                                     h * 31 + (v == null ? 0 : KeyHasher.strings().hash(v)));
                           }
                           count++;

@@ -121,15 +121,4 @@ public interface ShardRouter<K> {
   static ShardRouter<String> ranges(List<String> splitPoints) {
     return RangeRouter.ofSplits(splitPoints);
   }
-
-  /**
-   * Jump consistent hash of a raw {@code long} key, mixed first with {@link KeyHasher#mix64(long)}:
-   * the allocation-free form of {@code jump(buckets, KeyHasher.longs()).bucket(key)}.
-   *
-   * @throws IllegalArgumentException if {@code buckets < 1}
-   */
-  static int jumpBucket(long key, int buckets) {
-    Checks.positive(buckets, "buckets");
-    return JumpRouter.jump(KeyHasher.mix64(key), buckets);
-  }
 }

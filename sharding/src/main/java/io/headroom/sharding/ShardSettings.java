@@ -1,38 +1,136 @@
 package io.headroom.sharding;
 
+import io.headroom.breaker.BreakerConfig;
 import io.headroom.core.Settings;
 import io.headroom.core.internal.Redaction;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Reads {@code HEADROOM_SHARDS*} settings into a builder. */
+/** Reads the {@code HEADROOM_SHARDING_*} settings into a builder. */
 final class ShardSettings {
-  static final String SHARDS = "HEADROOM_SHARDS";
-  static final String NAMES = "HEADROOM_SHARD_NAMES";
-  static final String USER = "HEADROOM_SHARDS_USER";
-  static final String PASSWORD = "HEADROOM_SHARDS_PASSWORD";
-  static final String REPLICA_USER = "HEADROOM_SHARDS_REPLICA_USER";
-  static final String REPLICA_PASSWORD = "HEADROOM_SHARDS_REPLICA_PASSWORD";
-  static final String MAX_CONNECTIONS = "HEADROOM_SHARDS_MAX_CONNECTIONS";
-  static final String CONNECTION_TIMEOUT = "HEADROOM_SHARDS_CONNECTION_TIMEOUT";
-  static final String QUERY_TIMEOUT = "HEADROOM_SHARDS_QUERY_TIMEOUT";
-  static final String FANOUT_TIMEOUT = "HEADROOM_SHARDS_FANOUT_TIMEOUT";
-  static final String RYW_WINDOW = "HEADROOM_SHARDS_READ_YOUR_WRITES_WINDOW";
-  static final String REPLICA_SELECTION = "HEADROOM_SHARDS_REPLICA_SELECTION";
+  static final String MODULE = "sharding";
+  static final String PREFIX = Settings.modulePrefix(MODULE);
+
+  // Keys relative to PREFIX (HEADROOM_SHARDING_).
+  static final String URLS = "URLS";
+  static final String NAMES = "NAMES";
+  static final String USER = "USER";
+  static final String PASSWORD = "PASSWORD";
+  static final String REPLICA_USER = "REPLICA_USER";
+  static final String REPLICA_PASSWORD = "REPLICA_PASSWORD";
+  static final String MAX_CONNECTIONS = "MAX_CONNECTIONS";
+  static final String CONNECTION_TIMEOUT = "CONNECTION_TIMEOUT";
+  static final String QUERY_TIMEOUT = "QUERY_TIMEOUT";
+  static final String FANOUT_TIMEOUT = "FANOUT_TIMEOUT";
+  static final String READ_YOUR_WRITES_WINDOW = "READ_YOUR_WRITES_WINDOW";
+  static final String REPLICA_SELECTION = "REPLICA_SELECTION";
+
+  /** The keys of the previous release (old full key, new relative key), read for one release. */
+  static final String[][] RENAMED = {
+    {"HEADROOM_SHARDS", URLS},
+    {"HEADROOM_SHARD_NAMES", NAMES},
+    {"HEADROOM_SHARDS_USER", USER},
+    {"HEADROOM_SHARDS_PASSWORD", PASSWORD},
+    {"HEADROOM_SHARDS_REPLICA_USER", REPLICA_USER},
+    {"HEADROOM_SHARDS_REPLICA_PASSWORD", REPLICA_PASSWORD},
+    {"HEADROOM_SHARDS_MAX_CONNECTIONS", MAX_CONNECTIONS},
+    {"HEADROOM_SHARDS_CONNECTION_TIMEOUT", CONNECTION_TIMEOUT},
+    {"HEADROOM_SHARDS_QUERY_TIMEOUT", QUERY_TIMEOUT},
+    {"HEADROOM_SHARDS_FANOUT_TIMEOUT", FANOUT_TIMEOUT},
+    {"HEADROOM_SHARDS_READ_YOUR_WRITES_WINDOW", READ_YOUR_WRITES_WINDOW},
+    {"HEADROOM_SHARDS_REPLICA_SELECTION", REPLICA_SELECTION},
+  };
+
+  /** The breaker properties, for the pools' breaker keys of the previous release. */
+  private static final String[] BREAKER_PROPERTIES = {
+    "ENABLED",
+    "WINDOW_TYPE",
+    "WINDOW_SIZE",
+    "MINIMUM_CALLS",
+    "FAILURE_RATE",
+    "FAILURE_COUNT",
+    "FAILURE_COUNT_WINDOW",
+    "SLOW_CALL_DURATION",
+    "SLOW_CALL_RATE",
+    "OPEN_WAIT",
+    "OPEN_WAIT_MULTIPLIER",
+    "OPEN_WAIT_MAX",
+    "HALF_OPEN_CALLS",
+    "CALL_TIMEOUT",
+  };
 
   private ShardSettings() {}
 
-  static void apply(Settings s, ShardedDataSource.Builder<?> b) {
-    String raw = s.require(SHARDS);
+  /** The module's view of {@code settings}, with the keys of the previous release still read. */
+  static Settings view(Settings settings) {
+    Settings s = settings;
+    for (String[] r : RENAMED) {
+      s = s.withRenamedKey(settings.fullKey(r[0]), settings.fullKey(PREFIX + r[1]));
+    }
+    return s.forModule(MODULE);
+  }
+
+  /**
+   * {@code settings} with the breaker keys of the previous release ({@code
+   * HEADROOM_BREAKER_DB_<SHARD>_PRIMARY_*}, {@code HEADROOM_BREAKER_DB_<SHARD>_REPLICA<i>_*}) still
+   * read for the pool's breaker, {@code breakerName}.
+   */
+  static Settings withOldBreakerKeys(
+      Settings settings, String breakerName, String shard, Role role, int replica) {
+    String old =
+        "HEADROOM_BREAKER_DB_"
+            + upper(shard)
+            + (role == Role.PRIMARY ? "_PRIMARY_" : "_REPLICA" + replica + "_");
+    String now = BreakerConfig.settingsPrefix(breakerName);
+    Settings s = settings;
+    for (String p : BREAKER_PROPERTIES) {
+      s = s.withRenamedKey(settings.fullKey(old + p), settings.fullKey(now + p));
+    }
+    return s;
+  }
+
+  private static String upper(String name) {
+    String u = name.toUpperCase(Locale.ROOT);
+    StringBuilder sb = new StringBuilder(u.length());
+    for (int i = 0; i < u.length(); i++) {
+      char c = u.charAt(i);
+      sb.append((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
+    }
+    return sb.toString();
+  }
+
+  /** Applies {@code settings} over what the code set: the settings win. */
+  static void apply(Settings settings, ShardedDataSource.Builder<?> b) {
+    Settings s = view(settings);
+    Optional<String> urls = s.get(URLS);
+    if (urls.isPresent()) {
+      b.shards.clear();
+      b.shards.addAll(shards(s, urls.get()));
+    } else if (s.contains(NAMES)) {
+      throw s.invalid(
+          NAMES, s.getString(NAMES, ""), "names shards, but " + s.fullKey(URLS) + " is not set");
+    }
+    s.override(MAX_CONNECTIONS, Settings.INT, b::maxConnections);
+    s.override(CONNECTION_TIMEOUT, Settings.DURATION, b::connectionTimeout);
+    s.override(QUERY_TIMEOUT, Settings.DURATION, b::queryTimeout);
+    s.override(FANOUT_TIMEOUT, Settings.DURATION, b::fanOutTimeout);
+    s.override(READ_YOUR_WRITES_WINDOW, Settings.DURATION, b::readYourWritesWindow);
+    s.override(REPLICA_SELECTION, Settings.enumOf(ReplicaSelection.class), b::replicaSelection);
+  }
+
+  private static List<ShardSpec> shards(Settings s, String raw) {
     String[] groups = raw.split(",", -1);
     List<String> names = names(s, groups.length);
     String user = s.get(USER).orElse(null);
     String password = s.get(PASSWORD).orElse(null);
     String replicaUser = s.get(REPLICA_USER).orElse(user);
     String replicaPassword = s.get(REPLICA_PASSWORD).orElse(password);
+    List<ShardSpec> specs = new ArrayList<>();
     for (int i = 0; i < groups.length; i++) {
       String name = names.get(i);
       String[] urls = groups[i].split("\\|", -1);
@@ -42,31 +140,9 @@ final class ShardSettings {
         replicas.add(
             endpoint(s, raw, name, "replica " + (r - 1), urls[r], replicaUser, replicaPassword));
       }
-      b.shard(new ShardSpec(name, primary, replicas));
+      specs.add(new ShardSpec(name, primary, replicas));
     }
-    int max = s.getInt(MAX_CONNECTIONS, b.maxConnections);
-    if (max < 1) {
-      throw s.invalid(MAX_CONNECTIONS, Integer.toString(max), "must be > 0");
-    }
-    b.maxConnections = max;
-    b.connectionTimeout = s.getDuration(CONNECTION_TIMEOUT, b.connectionTimeout);
-    if (b.connectionTimeout.toMillis() < 250) {
-      throw s.invalid(
-          CONNECTION_TIMEOUT,
-          b.connectionTimeout.toString(),
-          "must be >= 250ms (HikariCP minimum)");
-    }
-    b.queryTimeout = positive(s, QUERY_TIMEOUT, s.getDuration(QUERY_TIMEOUT, b.queryTimeout));
-    b.fanOutTimeout = positive(s, FANOUT_TIMEOUT, s.getDuration(FANOUT_TIMEOUT, b.fanOutTimeout));
-    b.readYourWritesWindow = s.getDuration(RYW_WINDOW, b.readYourWritesWindow);
-    b.replicaSelection = s.getEnum(REPLICA_SELECTION, ReplicaSelection.class, b.replicaSelection);
-  }
-
-  private static java.time.Duration positive(Settings s, String key, java.time.Duration d) {
-    if (d.isZero()) {
-      throw s.invalid(key, d.toString(), "must be > 0");
-    }
-    return d;
+    return specs;
   }
 
   private static List<String> names(Settings s, int count) {
@@ -79,14 +155,18 @@ final class ShardSettings {
       return names;
     }
     for (String n : raw.split(",", -1)) {
-      if (n.isBlank()) {
-        throw s.invalid(NAMES, raw, "a shard name is blank");
+      String name = n.trim();
+      s.apply(NAMES, () -> Settings.checkName(name));
+      if (names.contains(name)) {
+        throw s.invalid(NAMES, raw, "duplicate shard name: '" + name + "'");
       }
-      names.add(n.trim());
+      names.add(name);
     }
     if (names.size() != count) {
       throw s.invalid(
-          NAMES, raw, "names " + names.size() + " shards but " + SHARDS + " lists " + count);
+          NAMES,
+          raw,
+          "names " + names.size() + " shards but " + s.fullKey(URLS) + " lists " + count);
     }
     return names;
   }
@@ -103,7 +183,7 @@ final class ShardSettings {
     String problem = problem(u);
     if (problem != null) {
       throw s.invalid(
-          SHARDS,
+          URLS,
           raw,
           "shard '" + shard + "' " + role + ": " + problem + ": '" + Redaction.maskUri(u) + "'");
     }

@@ -1,6 +1,7 @@
 package io.headroom.sharding;
 
 import io.headroom.core.Checks;
+import io.headroom.core.Settings;
 import java.util.List;
 
 /**
@@ -16,10 +17,11 @@ public record ShardSpec(String name, Endpoint primary, List<Endpoint> replicas) 
    * Validates the spec.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+   *     Settings#checkName(String)}
    */
   public ShardSpec {
-    Checks.notBlank(name, "name");
+    Settings.checkName(name);
     Checks.notNull(primary, "primary");
     replicas = List.copyOf(Checks.notNull(replicas, "replicas"));
   }

@@ -1,6 +1,5 @@
 package io.headroom.sharding;
 
-import io.headroom.core.HeadroomException;
 import java.sql.SQLException;
 
 /**
@@ -8,7 +7,7 @@ import java.sql.SQLException;
  * named and the original kept as the cause (its SQLState tells a constraint violation from an
  * outage).
  */
-public final class ShardSqlException extends HeadroomException {
+public final class ShardSqlException extends ShardingException {
   private static final long serialVersionUID = 1L;
 
   private final String shard;

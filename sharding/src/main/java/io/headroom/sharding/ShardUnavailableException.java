@@ -1,6 +1,5 @@
 package io.headroom.sharding;
 
-import io.headroom.core.HeadroomException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * have been applied). Other shards are unaffected. Stackless (it is thrown at once while a shard is
  * down); the cause, when there is one, keeps its stack.
  */
-public final class ShardUnavailableException extends HeadroomException {
+public final class ShardUnavailableException extends ShardingException {
   private static final long serialVersionUID = 1L;
 
   private final String shard;

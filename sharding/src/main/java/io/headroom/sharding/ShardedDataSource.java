@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * ShardedDataSource<String> shards =
  *     ShardedDataSource.builder(ShardRouter.jump(1024, KeyHasher.strings()))
- *         .settings(Settings.fromEnvironment())      // HEADROOM_SHARDS=p1|r1a|r1b,p2|r2a ...
+ *         .settings(Settings.fromEnvironment())   // HEADROOM_SHARDING_URLS=p1|r1a|r1b,p2|r2a ...
  *         .meterRegistry(meters)
  *         .build();
  * shards.forKey(code).write(c -> insert(c, code, url));
@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  * <h2>Failure behaviour</h2>
  *
  * Every pool has a {@link io.headroom.breaker.BreakerPreset#DATABASE} breaker named {@code
- * db-<shard>-primary} or {@code db-<shard>-replica<i>}. A failing or slow replica trips its breaker
+ * sharding-<name>-<shard>-primary} or {@code sharding-<name>-<shard>-replica-<i>}; SQL errors that
+ * the breaker counts as answers (SQLState classes 22, 23, 42) are thrown as {@link
+ * ShardSqlException} and never trip it or move a read. A failing or slow replica trips its breaker
  * and reads fall back to the primary until the breaker's trial calls succeed again. A shard whose
  * primary is down fails fast with {@link ShardUnavailableException} naming it; other shards keep
  * working. Every call is bounded: the connection timeout bounds waiting for a connection, a
@@ -107,12 +109,13 @@ public interface ShardedDataSource<K> extends AutoCloseable {
 
   /**
    * Configures a {@link ShardedDataSource}. Setting names are in the module README; {@link
-   * #settings(Settings)} reads them, and setters called after it override them.
+   * #settings(Settings)} supplies them and they win over the setters, in any call order.
    *
    * @param <K> the key type
    */
   final class Builder<K> {
     final ShardRouter<K> router;
+    String name = "db";
     final List<ShardSpec> shards = new ArrayList<>();
     @Nullable Topology topology;
     int maxConnections = 40;
@@ -122,30 +125,63 @@ public interface ShardedDataSource<K> extends AutoCloseable {
     Duration readYourWritesWindow = Duration.ofSeconds(2);
     ReplicaSelection replicaSelection = ReplicaSelection.ROUND_ROBIN;
     Ticker ticker = Ticker.system();
-    Settings settings = Settings.empty();
+    @Nullable Settings settings;
     @Nullable MeterRegistry meterRegistry;
-    @Nullable BreakerRegistry breakers;
+    @Nullable BreakerRegistry breakerRegistry;
 
     Builder(ShardRouter<K> router) {
       this.router = router;
     }
 
+    private Builder<K> copy() {
+      Builder<K> b = new Builder<>(router);
+      b.name = name;
+      b.shards.addAll(shards);
+      b.topology = topology;
+      b.maxConnections = maxConnections;
+      b.connectionTimeout = connectionTimeout;
+      b.queryTimeout = queryTimeout;
+      b.fanOutTimeout = fanOutTimeout;
+      b.readYourWritesWindow = readYourWritesWindow;
+      b.replicaSelection = replicaSelection;
+      b.ticker = ticker;
+      b.settings = settings;
+      b.meterRegistry = meterRegistry;
+      b.breakerRegistry = breakerRegistry;
+      return b;
+    }
+
     /**
-     * Reads the shards and options from {@code settings}: {@code HEADROOM_SHARDS} (required: {@code
-     * primary|replica|replica,primary|replica}), {@code HEADROOM_SHARD_NAMES}, {@code
-     * HEADROOM_SHARDS_USER}, {@code HEADROOM_SHARDS_PASSWORD}, {@code
-     * HEADROOM_SHARDS_REPLICA_USER}, {@code HEADROOM_SHARDS_REPLICA_PASSWORD}, {@code
-     * HEADROOM_SHARDS_MAX_CONNECTIONS}, {@code HEADROOM_SHARDS_CONNECTION_TIMEOUT}, {@code
-     * HEADROOM_SHARDS_QUERY_TIMEOUT}, {@code HEADROOM_SHARDS_FANOUT_TIMEOUT}, {@code
-     * HEADROOM_SHARDS_READ_YOUR_WRITES_WINDOW} and {@code HEADROOM_SHARDS_REPLICA_SELECTION}. The
-     * same settings reach the breakers ({@code HEADROOM_BREAKER_DB_SHARD0_PRIMARY_...}).
+     * The data source's name: the {@code name} tag of its meters and the first part of its pool and
+     * breaker names ({@code <name>-<shard>-primary}, {@code <name>-<shard>-replica-<i>}); default
+     * {@code db}.
      *
-     * @throws io.headroom.core.SettingsException naming the key, the shard and the URL (password
-     *     masked) if a value is malformed
+     * @throws IllegalArgumentException if {@code name} breaks the naming rule of {@link
+     *     Settings#checkName(String)}
+     */
+    public Builder<K> name(String name) {
+      this.name = Settings.checkName(name);
+      return this;
+    }
+
+    /**
+     * Settings that win over the setters, applied by {@link #build()} whatever the order of the
+     * calls (a later call replaces the settings given earlier). Keys: {@code
+     * HEADROOM_SHARDING_URLS} ({@code primary|replica|replica,primary|replica}: when set, these
+     * shards replace those added with {@link #shard}), {@code HEADROOM_SHARDING_NAMES}, {@code
+     * HEADROOM_SHARDING_USER}, {@code HEADROOM_SHARDING_PASSWORD}, {@code
+     * HEADROOM_SHARDING_REPLICA_USER}, {@code HEADROOM_SHARDING_REPLICA_PASSWORD}, {@code
+     * HEADROOM_SHARDING_MAX_CONNECTIONS}, {@code HEADROOM_SHARDING_CONNECTION_TIMEOUT}, {@code
+     * HEADROOM_SHARDING_QUERY_TIMEOUT}, {@code HEADROOM_SHARDING_FANOUT_TIMEOUT}, {@code
+     * HEADROOM_SHARDING_READ_YOUR_WRITES_WINDOW} and {@code HEADROOM_SHARDING_REPLICA_SELECTION};
+     * the {@code HEADROOM_SHARDS*} names of the previous release are still read, with a deprecation
+     * warning. The same settings reach the pools' default breakers ({@code
+     * HEADROOM_BREAKER_SHARDING_DB_SHARD0_PRIMARY_*}).
+     *
+     * @throws NullPointerException if {@code settings} is null
      */
     public Builder<K> settings(Settings settings) {
       this.settings = Checks.notNull(settings, "settings");
-      ShardSettings.apply(settings, this);
       return this;
     }
 
@@ -166,7 +202,8 @@ public interface ShardedDataSource<K> extends AutoCloseable {
     /**
      * Adds a shard with a primary and replicas.
      *
-     * @throws IllegalArgumentException if a shard with that name was already added
+     * @throws IllegalArgumentException if a shard with that name was already added, or the name
+     *     breaks the naming rule of {@link Settings#checkName(String)}
      */
     public Builder<K> shard(String name, Endpoint primary, Endpoint... replicas) {
       return shard(new ShardSpec(name, primary, List.of(replicas)));
@@ -201,7 +238,7 @@ public interface ShardedDataSource<K> extends AutoCloseable {
     public Builder<K> connectionTimeout(Duration timeout) {
       Checks.argument(
           Checks.notNull(timeout, "connectionTimeout").toMillis() >= 250,
-          "connectionTimeout must be >= 250ms: %s",
+          "connectionTimeout must be >= 250ms (HikariCP minimum): %s",
           timeout);
       this.connectionTimeout = timeout;
       return this;
@@ -251,32 +288,45 @@ public interface ShardedDataSource<K> extends AutoCloseable {
       return this;
     }
 
-    /** Where pool gauges, routed-query counters, fallbacks and skew are registered. */
+    /**
+     * Where the meters go: HikariCP's own {@code hikaricp.connections.*} per pool, routed queries,
+     * replica fallbacks, skew and the topology version. Without one, nothing is recorded.
+     */
     public Builder<K> meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Checks.notNull(registry, "meterRegistry");
       return this;
     }
 
     /**
-     * The registry the pools' breakers come from; by default one built with this builder's ticker,
-     * settings and meter registry.
+     * The registry the pools' breakers come from, as {@code sharding-<pool>} with the {@link
+     * io.headroom.breaker.BreakerPreset#DATABASE} preset (so {@code BreakerRegistry.snapshots()}
+     * and health checks see them). Without one, each pool gets {@link
+     * io.headroom.breaker.Breaker#forComponent} with this builder's settings, meter registry and
+     * ticker.
      */
-    public Builder<K> breakers(BreakerRegistry registry) {
-      this.breakers = Checks.notNull(registry, "breakers");
+    public Builder<K> breakerRegistry(BreakerRegistry registry) {
+      this.breakerRegistry = Checks.notNull(registry, "breakerRegistry");
       return this;
     }
 
     /**
-     * Validates every URL (a JDBC driver must accept it), sizes the pools and creates them. Pools
-     * connect lazily, so a database that is down at start-up does not fail the build.
+     * Applies the settings, validates every URL (a JDBC driver must accept it), sizes the pools and
+     * creates them. Pools connect lazily, so a database that is down at start-up does not fail the
+     * build.
      *
+     * @throws io.headroom.core.SettingsException naming the key and the value (passwords masked) if
+     *     a setting is malformed or out of range
      * @throws IllegalStateException if no shard is configured, the budget is smaller than the
      *     number of pools, or the topology does not fit the router and shards
      * @throws IllegalArgumentException naming the shard and the masked URL if no driver accepts a
      *     URL
      */
     public ShardedDataSource<K> build() {
-      return new DefaultShardedDataSource<>(this);
+      Builder<K> b = copy();
+      if (settings != null) {
+        ShardSettings.apply(settings, b);
+      }
+      return new DefaultShardedDataSource<>(b);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.headroom.sharding;
 
 import io.headroom.core.Checks;
+import io.headroom.core.Settings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -41,7 +42,8 @@ public final class Topology {
    * {@code shards.get(b % shards.size())}. With one bucket per shard this is the identity.
    *
    * @throws IllegalArgumentException if the version is negative, the bucket count is not positive,
-   *     the shard list is empty or has blank or duplicate names
+   *     the shard list is empty or has duplicate names or names that break the naming rule of
+   *     {@link Settings#checkName(String)}
    */
   public static Topology uniform(long version, int bucketCount, List<String> shards) {
     Checks.positive(bucketCount, "bucketCount");
@@ -57,8 +59,9 @@ public final class Topology {
    * A topology from an explicit owner per bucket ({@code owners[b]} is the shard of bucket {@code
    * b}).
    *
-   * @throws IllegalArgumentException if a shard is blank, duplicated or owns no entry in {@code
-   *     shards}, or the owner list is empty
+   * @throws IllegalArgumentException if a shard name breaks the naming rule of {@link
+   *     Settings#checkName(String)}, is duplicated or an owner is not in {@code shards}, or the
+   *     owner list is empty
    */
   public static Topology of(long version, List<String> shards, List<String> owners) {
     List<String> names = checkShards(shards);
@@ -78,7 +81,7 @@ public final class Topology {
     Checks.argument(!names.isEmpty(), "shards must not be empty");
     Set<String> seen = new HashSet<>();
     for (String s : names) {
-      Checks.notBlank(s, "shard name");
+      Settings.checkName(s);
       Checks.argument(seen.add(s), "shard names must be unique: '%s'", s);
     }
     return names;
@@ -158,10 +161,11 @@ public final class Topology {
    * or {@code ceil} of {@code bucketCount / shards}: {@code floor(B / (n + 1))} buckets, each taken
    * from the currently fullest shard (its highest-numbered bucket). Version + 1.
    *
-   * @throws IllegalArgumentException if {@code shard} is blank or already present
+   * @throws IllegalArgumentException if {@code shard} breaks the naming rule of {@link
+   *     Settings#checkName(String)} or is already present
    */
   public Topology withShardAdded(String shard) {
-    Checks.notBlank(shard, "shard");
+    Settings.checkName(shard);
     Checks.argument(!shards.contains(shard), "shard already present: '%s'", shard);
     List<String> names = new ArrayList<>(shards);
     names.add(shard);
@@ -226,11 +230,12 @@ public final class Topology {
   /**
    * Moves one bucket to {@code shard} (added to the shard list if new). Version + 1.
    *
-   * @throws IllegalArgumentException if {@code bucket} is out of range or {@code shard} is blank
+   * @throws IllegalArgumentException if {@code bucket} is out of range or {@code shard} breaks the
+   *     naming rule of {@link Settings#checkName(String)}
    */
   public Topology withBucketMoved(int bucket, String shard) {
     shardIndexOf(bucket);
-    Checks.notBlank(shard, "shard");
+    Settings.checkName(shard);
     List<String> names = new ArrayList<>(shards);
     if (!names.contains(shard)) {
       names.add(shard);

@@ -30,63 +30,147 @@ class ShardedDataSourceConfigTest {
     return ShardedDataSource.builder(ShardRouter.jump(16, KeyHasher.strings()));
   }
 
+  static double poolMax(SimpleMeterRegistry meters, String pool) {
+    return meters.get("hikaricp.connections.max").tags("pool", pool).gauge().value();
+  }
+
   @Test
   void buildsFromSettings() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Settings s =
         Settings.of(
             Map.of(
-                "HEADROOM_SHARDS", mem("a") + "|" + mem("a1") + "|" + mem("a2") + "," + mem("b"),
-                "HEADROOM_SHARDS_MAX_CONNECTIONS", "9",
-                "HEADROOM_SHARDS_REPLICA_SELECTION", "least-in-use",
-                "HEADROOM_SHARDS_USER", "sa",
-                "HEADROOM_SHARDS_PASSWORD", ""));
-    try (ShardedDataSource<String> ds = builder().settings(s).meterRegistry(meters).build()) {
-      assertThat(ds.shardNames()).containsExactly("shard0", "shard1");
+                "HEADROOM_SHARDING_URLS",
+                mem("a") + "|" + mem("a1") + "|" + mem("a2") + "," + mem("b"),
+                "HEADROOM_SHARDING_NAMES",
+                "users-a, users-b",
+                "HEADROOM_SHARDING_MAX_CONNECTIONS",
+                "9",
+                "HEADROOM_SHARDING_REPLICA_SELECTION",
+                "least-in-use",
+                "HEADROOM_SHARDING_USER",
+                "sa",
+                "HEADROOM_SHARDING_PASSWORD",
+                ""));
+    try (ShardedDataSource<String> ds =
+        builder().name("app").settings(s).meterRegistry(meters).build()) {
+      assertThat(ds.shardNames()).containsExactly("users-a", "users-b");
       assertThat(ds.topology().version()).isEqualTo(1);
       assertThat(ds.topology().bucketCounts())
-          .containsEntry("shard0", 8)
-          .containsEntry("shard1", 8);
+          .containsEntry("users-a", 8)
+          .containsEntry("users-b", 8);
       // 9 connections over 4 pools: 2 each, the remainder to the first primary.
+      assertThat(poolMax(meters, "app-users-a-primary")).isEqualTo(3);
+      assertThat(poolMax(meters, "app-users-a-replica-0")).isEqualTo(2);
+      assertThat(poolMax(meters, "app-users-a-replica-1")).isEqualTo(2);
+      assertThat(poolMax(meters, "app-users-b-primary")).isEqualTo(2);
+      assertThat(meters.get("sharding.topology.version").tags("name", "app").gauge().value())
+          .isEqualTo(1);
       assertThat(
               meters
-                  .get("headroom.sharding.pool.max")
-                  .tags("pool", "shard0-primary")
-                  .gauge()
-                  .value())
-          .isEqualTo(3);
-      assertThat(
-              meters
-                  .get("headroom.sharding.pool.max")
-                  .tags("pool", "shard0-replica1")
-                  .gauge()
-                  .value())
-          .isEqualTo(2);
-      assertThat(
-              meters
-                  .get("headroom.sharding.pool.max")
-                  .tags("pool", "shard1-primary")
-                  .gauge()
-                  .value())
-          .isEqualTo(2);
+                  .find("resilience4j.circuitbreaker.state")
+                  .tags("name", "sharding-app-users-a-replica-1")
+                  .gauges())
+          .as("the default breakers are named sharding-<pool> and use the same registry")
+          .isNotEmpty();
     }
+  }
+
+  @Test
+  void settingsWinOverTheSettersInAnyOrder() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Settings s =
+        Settings.of(
+            Map.of(
+                "HEADROOM_SHARDING_URLS",
+                mem("w1") + "," + mem("w2"),
+                "HEADROOM_SHARDING_MAX_CONNECTIONS",
+                "6"));
+    try (ShardedDataSource<String> ds =
+        builder()
+            .settings(s)
+            .shard("from-code", Endpoint.of(mem("w0")))
+            .maxConnections(30)
+            .meterRegistry(meters)
+            .build()) {
+      assertThat(ds.shardNames())
+          .as("the settings' shards replace the code's")
+          .containsExactly("shard0", "shard1");
+      assertThat(poolMax(meters, "db-shard0-primary")).isEqualTo(3);
+    }
+    // Without URLS the code's shards stay, and the other settings still win.
+    SimpleMeterRegistry meters2 = new SimpleMeterRegistry();
+    try (ShardedDataSource<String> ds =
+        builder()
+            .settings(Settings.of(Map.of("HEADROOM_SHARDING_MAX_CONNECTIONS", "5")))
+            .maxConnections(30)
+            .shard("from-code", Endpoint.of(mem("w0")))
+            .meterRegistry(meters2)
+            .build()) {
+      assertThat(ds.shardNames()).containsExactly("from-code");
+      assertThat(poolMax(meters2, "db-from-code-primary")).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void theKeysOfThePreviousReleaseStillWork() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Settings old =
+        Settings.of(
+            Map.of(
+                "HEADROOM_SHARDS", mem("o1") + "|" + mem("o1r"),
+                "HEADROOM_SHARD_NAMES", "legacy",
+                "HEADROOM_SHARDS_MAX_CONNECTIONS", "4",
+                "HEADROOM_BREAKER_DB_LEGACY_REPLICA0_FAILURE_COUNT", "3"));
+    try (ShardedDataSource<String> ds = builder().settings(old).meterRegistry(meters).build()) {
+      assertThat(ds.shardNames()).containsExactly("legacy");
+      assertThat(poolMax(meters, "db-legacy-primary")).isEqualTo(2);
+    }
+    assertThat(
+            ShardSettings.withOldBreakerKeys(
+                    old, "sharding-db-legacy-replica-0", "legacy", Role.REPLICA, 0)
+                .getInt("HEADROOM_BREAKER_SHARDING_DB_LEGACY_REPLICA_0_FAILURE_COUNT", 0))
+        .isEqualTo(3);
+    // The new key wins when both are set.
+    Settings both =
+        Settings.of(Map.of("HEADROOM_SHARDS", mem("o2"), "HEADROOM_SHARDING_URLS", mem("o3")));
+    assertThat(ShardSettings.view(both).get("URLS")).contains(mem("o3"));
+  }
+
+  @Test
+  void noMeterRegistryMeansNoMeters() {
+    try (ShardedDataSource<String> ds = builder().shard("a", Endpoint.of(mem("nm"))).build()) {
+      int one = ds.forKey("k").write(c -> 1);
+      assertThat(one).isEqualTo(1);
+    }
+    // Nothing to assert on a registry nobody gave: the build and the call ran without one, and
+    // the global registry was not touched.
+    assertThat(
+            io.micrometer.core.instrument.Metrics.globalRegistry.find("sharding.queries").meters())
+        .isEmpty();
+    assertThat(
+            io.micrometer.core.instrument.Metrics.globalRegistry
+                .find("hikaricp.connections")
+                .meters())
+        .isEmpty();
   }
 
   @Test
   void badUrlsFailAtBuildTimeNamingTheShardWithThePasswordMasked() {
     Settings noDriver =
         Settings.of(
-            Map.of("HEADROOM_SHARDS", mem("c") + ",jdbc:nosuchdb://app:s3cret@db2:5432/app"));
-    assertThatThrownBy(() -> builder().settings(noDriver))
+            Map.of(
+                "HEADROOM_SHARDING_URLS", mem("c") + ",jdbc:nosuchdb://app:s3cret@db2:5432/app"));
+    assertThatThrownBy(() -> builder().settings(noDriver).build())
         .isInstanceOf(SettingsException.class)
-        .hasMessageContaining("HEADROOM_SHARDS")
+        .hasMessageContaining("HEADROOM_SHARDING_URLS")
         .hasMessageContaining("shard 'shard1' primary: no JDBC driver on the class path accepts it")
         .hasMessageContaining("jdbc:nosuchdb://app:***@db2:5432/app")
         .hasMessageNotContaining("s3cret");
 
     Settings notJdbc =
-        Settings.of(Map.of("HEADROOM_SHARDS", mem("c") + "|postgres://u:pw123@h/db"));
-    assertThatThrownBy(() -> builder().settings(notJdbc))
+        Settings.of(Map.of("HEADROOM_SHARDING_URLS", mem("c") + "|postgres://u:pw123@h/db"));
+    assertThatThrownBy(() -> builder().settings(notJdbc).build())
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("shard 'shard0' replica 0: not a JDBC URL")
         .hasMessageNotContaining("pw123");
@@ -108,32 +192,67 @@ class ShardedDataSourceConfigTest {
 
   @Test
   void rejectsInconsistentSettings() {
-    assertThatThrownBy(() -> builder().settings(Settings.empty()))
-        .isInstanceOf(SettingsException.class)
-        .hasMessageContaining("HEADROOM_SHARDS");
+    assertThatThrownBy(() -> builder().settings(Settings.empty()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("HEADROOM_SHARDING_URLS");
     assertThatThrownBy(
             () ->
                 builder()
                     .settings(
                         Settings.of(
                             Map.of(
-                                "HEADROOM_SHARDS",
+                                "HEADROOM_SHARDING_URLS",
                                 mem("d") + "," + mem("e"),
-                                "HEADROOM_SHARD_NAMES",
-                                "only-one"))))
-        .hasMessageContaining("names 1 shards but HEADROOM_SHARDS lists 2");
+                                "HEADROOM_SHARDING_NAMES",
+                                "only-one")))
+                    .build())
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("names 1 shards but HEADROOM_SHARDING_URLS lists 2");
     assertThatThrownBy(
             () ->
                 builder()
                     .settings(
                         Settings.of(
                             Map.of(
-                                "HEADROOM_SHARDS",
+                                "HEADROOM_SHARDING_URLS",
                                 mem("d"),
-                                "HEADROOM_SHARDS_CONNECTION_TIMEOUT",
-                                "100ms"))))
-        .hasMessageContaining("HEADROOM_SHARDS_CONNECTION_TIMEOUT")
+                                "HEADROOM_SHARDING_NAMES",
+                                "bad name")))
+                    .build())
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_SHARDING_NAMES=bad name")
+        .hasMessageContaining("[A-Za-z0-9_.-]");
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .shard("a", Endpoint.of(mem("d")))
+                    .settings(Settings.of(Map.of("HEADROOM_SHARDING_CONNECTION_TIMEOUT", "100ms")))
+                    .build())
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_SHARDING_CONNECTION_TIMEOUT=100ms")
         .hasMessageContaining("250ms");
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .shard("a", Endpoint.of(mem("d")))
+                    .settings(Settings.of(Map.of("HEADROOM_SHARDING_QUERY_TIMEOUT", "0s")))
+                    .build())
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_SHARDING_QUERY_TIMEOUT=0s");
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .shard("a", Endpoint.of(mem("d")))
+                    .settings(Settings.of(Map.of("HEADROOM_SHARDING_MAX_CONNECTIONS", "0")))
+                    .build())
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_SHARDING_MAX_CONNECTIONS=0");
+    assertThatThrownBy(() -> builder().name("no spaces"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'no spaces'");
+    assertThatThrownBy(() -> new ShardSpec("a/b", Endpoint.of(mem("d")), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'a/b'");
     assertThatThrownBy(
             () ->
                 builder()
@@ -227,6 +346,36 @@ class ShardedDataSourceConfigTest {
       try (Connection c = ds.shard("s").write().getConnection()) {
         assertThat(who(c)).isEqualTo("p");
       }
+    }
+  }
+
+  @Test
+  void anExceptionOfTheWorkItselfReachesTheCallerAndTripsNoBreaker() throws SQLException {
+    try (ShardedDataSource<String> ds = twoReplicas(ReplicaSelection.ROUND_ROBIN, "bug")) {
+      IllegalStateException bug = new IllegalStateException("a bug in the caller's code");
+      // More than the DATABASE preset's failure count (10 in 10s), were these failures.
+      for (int i = 0; i < 12; i++) {
+        assertThatThrownBy(
+                () ->
+                    ds.shard("s")
+                        .write(
+                            c -> {
+                              throw bug;
+                            }))
+            .isSameAs(bug);
+        assertThatThrownBy(
+                () ->
+                    ds.shard("s")
+                        .read(
+                            c -> {
+                              throw bug;
+                            }))
+            .isSameAs(bug);
+      }
+      String primary = ds.shard("s").write(ShardedDataSourceConfigTest::who);
+      String replica = ds.shard("s").read(ShardedDataSourceConfigTest::who);
+      assertThat(primary).as("the primary's breaker is closed").isEqualTo("p");
+      assertThat(replica).as("the replicas' breakers are closed").isIn("a", "b");
     }
   }
 

@@ -95,12 +95,12 @@ abstract class ShardedDataSourceContract {
   BreakerRegistry breakers() {
     Map<String, String> fast = new HashMap<>();
     for (String pool :
-        List.of("SHARD0_PRIMARY", "SHARD0_REPLICA0", "SHARD1_PRIMARY", "SHARD1_REPLICA0")) {
-      fast.put("HEADROOM_BREAKER_DB_" + pool + "_FAILURE_COUNT", "2");
-      fast.put("HEADROOM_BREAKER_DB_" + pool + "_HALF_OPEN_CALLS", "2");
+        List.of("SHARD0_PRIMARY", "SHARD0_REPLICA_0", "SHARD1_PRIMARY", "SHARD1_REPLICA_0")) {
+      fast.put("HEADROOM_BREAKER_SHARDING_DB_" + pool + "_FAILURE_COUNT", "2");
+      fast.put("HEADROOM_BREAKER_SHARDING_DB_" + pool + "_HALF_OPEN_CALLS", "2");
     }
     // The slow-call rule (DATABASE preset: > 2s, 80%) judged after 4 calls instead of 20.
-    fast.put("HEADROOM_BREAKER_DB_SHARD0_REPLICA0_MINIMUM_CALLS", "4");
+    fast.put("HEADROOM_BREAKER_SHARDING_DB_SHARD0_REPLICA_0_MINIMUM_CALLS", "4");
     return BreakerRegistry.builder()
         .ticker(ticker)
         .settings(Settings.of(fast))
@@ -113,7 +113,7 @@ abstract class ShardedDataSourceContract {
         ShardedDataSource.builder(ShardRouter.jump(64, KeyHasher.strings()))
             .ticker(ticker)
             .meterRegistry(meters)
-            .breakers(breakers())
+            .breakerRegistry(breakers())
             .connectionTimeout(CONNECT)
             .fanOutTimeout(FAN_OUT)
             .readYourWritesWindow(WINDOW)
@@ -209,10 +209,8 @@ abstract class ShardedDataSourceContract {
     ticker.advance(WINDOW.plusMillis(1));
 
     assertThat(read(ds.forKey(k), k)).contains("v1");
-    assertThat(counter("headroom.sharding.queries", "shard", "shard0", "role", "primary"))
-        .isEqualTo(1);
-    assertThat(counter("headroom.sharding.queries", "shard", "shard0", "role", "replica"))
-        .isEqualTo(1);
+    assertThat(counter("sharding.queries", "shard", "shard0", "role", "primary")).isEqualTo(1);
+    assertThat(counter("sharding.queries", "shard", "shard0", "role", "replica")).isEqualTo(1);
   }
 
   @Test
@@ -252,11 +250,9 @@ abstract class ShardedDataSourceContract {
       assertThat(read(ds.forKey(k), k)).contains("v");
     }
     // Two failed attempts trip the breaker; the next three never touch the replica.
-    assertThat(counter("headroom.sharding.replica.fallbacks", "shard", "shard0", "reason", "error"))
+    assertThat(counter("sharding.replica.fallbacks", "shard", "shard0", "reason", "error"))
         .isEqualTo(2);
-    assertThat(
-            counter(
-                "headroom.sharding.replica.fallbacks", "shard", "shard0", "reason", "unavailable"))
+    assertThat(counter("sharding.replica.fallbacks", "shard", "shard0", "reason", "unavailable"))
         .isEqualTo(3);
   }
 
@@ -268,7 +264,7 @@ abstract class ShardedDataSourceContract {
         ShardedDataSource.builder(ShardRouter.jump(64, KeyHasher.strings()))
             .ticker(ticker)
             .meterRegistry(meters)
-            .breakers(breakers)
+            .breakerRegistry(breakers)
             .connectionTimeout(CONNECT)
             .shard("shard0", primary(0), viaProxy(0, proxy.port()))
             .shard("shard1", primary(1))
@@ -278,14 +274,13 @@ abstract class ShardedDataSourceContract {
     ds.forKey(k).write(c -> insert(c, k, "v"));
     ticker.advance(WINDOW.plusMillis(1));
     assertThat(read(ds.forKey(k), k)).contains("v");
-    double replicaReads =
-        counter("headroom.sharding.queries", "shard", "shard0", "role", "replica");
+    double replicaReads = counter("sharding.queries", "shard", "shard0", "role", "replica");
 
     proxy.stop();
     for (int i = 0; i < 4; i++) {
       assertThat(read(ds.forKey(k), k)).contains("v");
     }
-    var replica = breakers.find("db-shard0-replica0").orElseThrow();
+    var replica = breakers.find("sharding-db-shard0-replica-0").orElseThrow();
     assertThat(replica.state()).isEqualTo(BreakerState.OPEN);
 
     proxy.start();
@@ -294,7 +289,7 @@ abstract class ShardedDataSourceContract {
       assertThat(read(ds.forKey(k), k)).contains("v");
     }
     assertThat(replica.state()).isEqualTo(BreakerState.CLOSED);
-    assertThat(counter("headroom.sharding.queries", "shard", "shard0", "role", "replica"))
+    assertThat(counter("sharding.queries", "shard", "shard0", "role", "replica"))
         .isGreaterThanOrEqualTo(replicaReads + 3);
   }
 
@@ -316,7 +311,7 @@ abstract class ShardedDataSourceContract {
     assertThatThrownBy(() -> ds.forKey(down).read(c -> find(c, down)))
         .isInstanceOf(ShardUnavailableException.class)
         .hasMessageContaining("shard 'shard1'")
-        .hasMessageContaining("breaker 'db-shard1-primary' is open");
+        .hasMessageContaining("breaker 'sharding-db-shard1-primary' is open");
 
     assertThat(write(ds.forKey(up), up, "ok")).isEqualTo(1);
     assertThat(read(ds.forKey(up), up)).contains("ok");
@@ -369,45 +364,110 @@ abstract class ShardedDataSourceContract {
   }
 
   @Test
-  void poolsShareTheConnectionBudgetAndPublishGauges() throws IOException {
+  void poolsShareTheConnectionBudgetAndPublishHikariMeters() throws IOException {
     TcpProxy proxy = proxy();
     ShardedDataSource<String> ds =
         build(primary(0), Optional.of(viaProxy(0, proxy.port())), primary(1));
-    // 12 connections over 3 pools.
-    double max = 0;
-    for (var g : meters.find("headroom.sharding.pool.max").gauges()) {
-      max += g.value();
-      assertThat(g.value()).isEqualTo(4);
+    // 12 connections over 3 pools, each pool named after its data source, shard and role.
+    assertThat(meters.find("hikaricp.connections.max").gauges())
+        .extracting(g -> g.getId().getTag("pool"), g -> g.value())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("db-shard0-primary", 4.0),
+            org.assertj.core.groups.Tuple.tuple("db-shard0-replica-0", 4.0),
+            org.assertj.core.groups.Tuple.tuple("db-shard1-primary", 4.0));
+    for (String meter :
+        List.of(
+            "hikaricp.connections",
+            "hikaricp.connections.active",
+            "hikaricp.connections.idle",
+            "hikaricp.connections.pending",
+            "hikaricp.connections.min")) {
+      assertThat(meters.find(meter).tags("pool", "db-shard0-replica-0").gauge())
+          .as(meter)
+          .isNotNull();
     }
-    assertThat(max).isEqualTo(12);
     String k = keyOn(ds, "shard0", 0);
-    ds.forKey(k)
-        .write(
-            c -> {
-              assertThat(
-                      meters
-                          .get("headroom.sharding.pool.active")
-                          .tags("pool", "shard0-primary")
-                          .gauge()
-                          .value())
-                  .isEqualTo(1);
-              return insert(c, k, "v");
-            });
+    ds.forKey(k).write(c -> insert(c, k, "v"));
+    // Timers are recorded inline (the gauges read HikariCP's pool statistics, refreshed each
+    // second): one connection lent and given back by the primary, none by the replica.
     assertThat(
             meters
-                .get("headroom.sharding.pool.idle")
-                .tags("pool", "shard0-primary")
-                .gauge()
-                .value())
+                .get("hikaricp.connections.acquire")
+                .tags("pool", "db-shard0-primary")
+                .timer()
+                .count())
         .isEqualTo(1);
     assertThat(
             meters
-                .get("headroom.sharding.pool.pending")
-                .tags("pool", "shard0-replica0")
-                .gauge()
-                .value())
+                .get("hikaricp.connections.usage")
+                .tags("pool", "db-shard0-primary")
+                .timer()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            meters
+                .get("hikaricp.connections.acquire")
+                .tags("pool", "db-shard0-replica-0")
+                .timer()
+                .count())
         .isZero();
-    assertThat(meters.get("headroom.sharding.skew").gauge().value()).isEqualTo(2.0);
+    assertThat(meters.get("sharding.skew").tags("name", "db").gauge().value()).isEqualTo(2.0);
+    assertThat(meters.get("sharding.topology.version").tags("name", "db").gauge().value())
+        .isEqualTo(1.0);
+    assertThat(meters.find("headroom.sharding.pool.max").gauges()).as("the old gauges").isEmpty();
+
+    ds.close();
+    assertThat(meters.find("hikaricp.connections.max").gauges())
+        .as("a closed pool takes its meters away")
+        .isEmpty();
+  }
+
+  @Test
+  void aSyntaxErrorIsAnAnswerThatOpensNoBreakerAndMovesNoRead() throws IOException {
+    TcpProxy proxy = proxy();
+    BreakerRegistry breakers = breakers();
+    ShardedDataSource<String> ds =
+        ShardedDataSource.builder(ShardRouter.jump(64, KeyHasher.strings()))
+            .ticker(ticker)
+            .meterRegistry(meters)
+            .breakerRegistry(breakers)
+            .connectionTimeout(CONNECT)
+            .readYourWritesWindow(Duration.ZERO)
+            .shard("shard0", primary(0), viaProxy(0, proxy.port()))
+            .shard("shard1", primary(1))
+            .build();
+    closeables.add(0, ds);
+    SqlWork<Boolean> badSql =
+        c -> {
+          try (Statement st = c.createStatement()) {
+            return st.execute("SELEC 1"); // SQLState 42601 on PostgreSQL, 42001 on H2
+          }
+        };
+    // Twice the breakers' failure count (2): were these failures, both breakers would open.
+    for (int i = 0; i < 4; i++) {
+      assertThatThrownBy(() -> ds.shard("shard0").write(badSql))
+          .isInstanceOfSatisfying(
+              ShardSqlException.class,
+              e -> {
+                assertThat(e.role()).isEqualTo(Role.PRIMARY);
+                assertThat(e.sqlState()).startsWith("42");
+              });
+      assertThatThrownBy(() -> ds.shard("shard0").read(badSql))
+          .isInstanceOfSatisfying(
+              ShardSqlException.class,
+              e -> {
+                assertThat(e.role()).as("not retried on the primary").isEqualTo(Role.REPLICA);
+                assertThat(e.sqlState()).startsWith("42");
+              });
+    }
+    assertThat(breakers.find("sharding-db-shard0-primary").orElseThrow().state())
+        .isEqualTo(BreakerState.CLOSED);
+    assertThat(breakers.find("sharding-db-shard0-replica-0").orElseThrow().state())
+        .isEqualTo(BreakerState.CLOSED);
+    assertThat(counter("sharding.replica.fallbacks", "shard", "shard0", "reason", "error"))
+        .isZero();
+    assertThat(counter("sharding.queries", "shard", "shard0", "role", "replica")).isEqualTo(4);
+    assertThat(counter("sharding.queries", "shard", "shard0", "role", "primary")).isEqualTo(4);
   }
 
   @Test
@@ -431,14 +491,11 @@ abstract class ShardedDataSourceContract {
     for (int i = 0; i < 4; i++) {
       assertThat(ds.forKey(k).read(slowOnReplicas)).contains("v");
     }
-    assertThat(counter("headroom.sharding.queries", "shard", "shard0", "role", "replica"))
-        .isEqualTo(4);
+    assertThat(counter("sharding.queries", "shard", "shard0", "role", "replica")).isEqualTo(4);
     assertThat(ds.forKey(k).read(slowOnReplicas)).contains("v");
-    assertThat(
-            counter(
-                "headroom.sharding.replica.fallbacks", "shard", "shard0", "reason", "unavailable"))
+    assertThat(counter("sharding.replica.fallbacks", "shard", "shard0", "reason", "unavailable"))
         .isEqualTo(1);
-    assertThat(counter("headroom.sharding.queries", "shard", "shard0", "role", "replica"))
+    assertThat(counter("sharding.queries", "shard", "shard0", "role", "replica"))
         .as("the open breaker keeps reads off the slow replica")
         .isEqualTo(4);
   }
@@ -465,7 +522,7 @@ abstract class ShardedDataSourceContract {
     }
     assertThatThrownBy(() -> read(ds.forKey(down), down))
         .isInstanceOf(ShardUnavailableException.class)
-        .hasMessageContaining("breaker 'db-shard0-primary' is open");
+        .hasMessageContaining("breaker 'sharding-db-shard0-primary' is open");
     assertThat(write(ds.forKey(up), up, "ok")).as("the other shard keeps working").isEqualTo(1);
     assertThat(read(ds.forKey(up), up)).contains("ok");
 

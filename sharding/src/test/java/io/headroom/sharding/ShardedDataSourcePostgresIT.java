@@ -74,7 +74,7 @@ class ShardedDataSourcePostgresIT extends ShardedDataSourceContract {
         ShardedDataSource.builder(ShardRouter.jump(64, KeyHasher.strings()))
             .ticker(ticker)
             .meterRegistry(meters)
-            .breakers(breakers())
+            .breakerRegistry(breakers())
             .connectionTimeout(CONNECT)
             .queryTimeout(Duration.ofMillis(300))
             .shard("shard0", primary(0))

@@ -134,7 +134,7 @@ final class LeasedWorker implements WorkerLease {
             e);
       }
       lastError = e;
-      meters.renewalError.increment();
+      meters.error(e);
       return;
     }
     switch (result) {
@@ -208,6 +208,7 @@ final class LeasedWorker implements WorkerLease {
     try {
       store.release(workerId, holder, cooldownMillis);
     } catch (RuntimeException e) {
+      meters.error(e);
       log.warn(
           "idgen: releasing worker ID {} failed; it frees itself when its TTL runs out",
           workerId,

@@ -4,8 +4,8 @@ import io.headroom.core.Checks;
 import io.headroom.core.Settings;
 import io.headroom.core.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  *     .ttl(Duration.ofSeconds(10))         // a dead process frees its ID after this
  *     .heartbeatInterval(Duration.ofSeconds(2))
  *     .safetyMargin(Duration.ofSeconds(2)) // stop issuing this long before the lease can lapse
+ *     .meterRegistry(registry)             // none given: no meters
+ *     .settings(Settings.fromEnvironment()) // HEADROOM_IDGEN_LEASE_*: these win over the code
  *     .build();
  * }</pre>
  *
@@ -49,7 +51,7 @@ public final class RedisWorkerIdConfig {
   private final Duration safetyMargin;
   private final Duration releaseCooldown;
   private final Ticker ticker;
-  private final MeterRegistry meterRegistry;
+  private final @Nullable MeterRegistry meterRegistry;
   private final Sleeper sleeper;
   private final boolean heartbeat;
 
@@ -71,31 +73,16 @@ public final class RedisWorkerIdConfig {
   }
 
   /**
-   * A builder filled from {@value #NAMESPACE_KEY}, {@value #TTL_KEY}, {@value #HEARTBEAT_KEY} and
-   * {@value #SAFETY_MARGIN_KEY}.
+   * The configuration from {@code settings} alone: {@code builder().settings(settings).build()},
+   * reading {@value #NAMESPACE_KEY}, {@value #TTL_KEY}, {@value #HEARTBEAT_KEY} and {@value
+   * #SAFETY_MARGIN_KEY}. To add a meter registry, use {@code builder().settings(settings)}.
    *
+   * @throws NullPointerException if {@code settings} is null
    * @throws io.headroom.core.SettingsException naming the key if a value cannot be used
+   * @throws IllegalStateException as {@link Builder#build()} does
    */
-  public static Builder from(Settings settings) {
-    Checks.notNull(settings, "settings");
-    Builder b = builder();
-    String ns = settings.getString(NAMESPACE_KEY, b.namespace);
-    if (!ns.matches("[A-Za-z0-9_.-]{1,64}")) {
-      throw settings.invalid(NAMESPACE_KEY, ns, "expected 1-64 of A-Z a-z 0-9 _ . -");
-    }
-    b.namespace(ns);
-    b.ttl(positive(settings, TTL_KEY, b.ttl));
-    b.heartbeatInterval(positive(settings, HEARTBEAT_KEY, b.heartbeatInterval));
-    b.safetyMargin(positive(settings, SAFETY_MARGIN_KEY, b.safetyMargin));
-    return b;
-  }
-
-  private static Duration positive(Settings settings, String key, Duration def) {
-    Duration d = settings.getDuration(key, def);
-    if (d.isZero()) {
-      throw settings.invalid(key, d.toString(), "must be > 0");
-    }
-    return d;
+  public static RedisWorkerIdConfig from(Settings settings) {
+    return builder().settings(settings).build();
   }
 
   /** A builder holding this configuration. */
@@ -143,9 +130,9 @@ public final class RedisWorkerIdConfig {
     return ticker;
   }
 
-  /** Where the lease meters go. */
-  public MeterRegistry meterRegistry() {
-    return meterRegistry;
+  /** Where the lease meters go; empty when none was given, and then nothing is recorded. */
+  public Optional<MeterRegistry> meterRegistry() {
+    return Optional.ofNullable(meterRegistry);
   }
 
   Sleeper sleeper() {
@@ -179,23 +166,35 @@ public final class RedisWorkerIdConfig {
     private Duration safetyMargin = Duration.ofSeconds(2);
     private @Nullable Duration releaseCooldown;
     private Ticker ticker = Ticker.system();
-    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    private @Nullable MeterRegistry meterRegistry;
+    private @Nullable Settings settings;
     private Sleeper sleeper = TimeUnit.NANOSECONDS::sleep;
     private boolean heartbeat = true;
 
     private Builder() {}
 
     /**
-     * Sets the namespace (1-64 of {@code A-Z a-z 0-9 _ . -}); default {@code "default"}.
+     * Settings that win over the setters, applied by {@link #build()} whatever the order of the
+     * calls (a later call replaces the settings given earlier): {@value #NAMESPACE_KEY}, {@value
+     * #TTL_KEY}, {@value #HEARTBEAT_KEY} and {@value #SAFETY_MARGIN_KEY}, each through the setter
+     * of the same name, so a value the setter refuses fails {@link #build()} with a {@link
+     * io.headroom.core.SettingsException} naming the key.
      *
-     * @throws IllegalArgumentException if it has other characters
+     * @throws NullPointerException if {@code settings} is null
+     */
+    public Builder settings(Settings settings) {
+      this.settings = Checks.notNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Sets the namespace, the {@code name} tag of the lease meters; default {@code "default"}.
+     *
+     * @throws IllegalArgumentException if it breaks the naming rule of {@link
+     *     Settings#checkName(String)} (1 to 64 of {@code A-Z a-z 0-9 _ . -})
      */
     public Builder namespace(String namespace) {
-      Checks.argument(
-          Checks.notNull(namespace, "namespace").matches("[A-Za-z0-9_.-]{1,64}"),
-          "namespace must be 1-64 of A-Z a-z 0-9 _ . -: '%s'",
-          namespace);
-      this.namespace = namespace;
+      this.namespace = Settings.checkName(namespace);
       return this;
     }
 
@@ -253,7 +252,7 @@ public final class RedisWorkerIdConfig {
     }
 
     /**
-     * Sets the meter registry; default {@link Metrics#globalRegistry}.
+     * Sets the meter registry; without one, nothing is recorded.
      *
      * @throws NullPointerException if {@code registry} is null
      */
@@ -275,12 +274,24 @@ public final class RedisWorkerIdConfig {
     }
 
     /**
-     * Builds the configuration.
+     * Applies the settings, if any, and builds the configuration.
      *
+     * @throws io.headroom.core.SettingsException naming the key and the value if a setting is
+     *     malformed or out of range
      * @throws IllegalStateException unless {@code safetyMargin < ttl} and {@code 2 *
      *     heartbeatInterval <= ttl - safetyMargin}
      */
     public RedisWorkerIdConfig build() {
+      if (settings != null) {
+        Settings s = settings;
+        Builder b = copy();
+        b.settings = null;
+        s.override(NAMESPACE_KEY, Settings.STRING, b::namespace);
+        s.override(TTL_KEY, Settings.DURATION, b::ttl);
+        s.override(HEARTBEAT_KEY, Settings.DURATION, b::heartbeatInterval);
+        s.override(SAFETY_MARGIN_KEY, Settings.DURATION, b::safetyMargin);
+        return b.build();
+      }
       Checks.state(
           safetyMargin.compareTo(ttl) < 0,
           "safetyMargin (%s) must be shorter than ttl (%s)",
@@ -294,6 +305,21 @@ public final class RedisWorkerIdConfig {
           ttl,
           safetyMargin);
       return new RedisWorkerIdConfig(this);
+    }
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.namespace = namespace;
+      b.ttl = ttl;
+      b.heartbeatInterval = heartbeatInterval;
+      b.safetyMargin = safetyMargin;
+      b.releaseCooldown = releaseCooldown;
+      b.ticker = ticker;
+      b.meterRegistry = meterRegistry;
+      b.settings = settings;
+      b.sleeper = sleeper;
+      b.heartbeat = heartbeat;
+      return b;
     }
   }
 }

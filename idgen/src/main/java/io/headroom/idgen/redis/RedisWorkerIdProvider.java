@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * RedisConnector redis = RedisConnector.create(RedisSettings.from(env));
- * IdGenerator ids = IdGenerator.create(IdGeneratorConfig.from(env)
- *     .workerIdProvider(RedisWorkerIdProvider.create(redis, RedisWorkerIdConfig.from(env).build()))
+ * IdGenerator ids = IdGenerator.create(IdGeneratorConfig.builder().settings(env)
+ *     .workerIdProvider(RedisWorkerIdProvider.create(redis, RedisWorkerIdConfig.from(env)))
  *     .build());   // leases a worker ID now; ids.close() releases it
  * }</pre>
  *
@@ -67,7 +67,7 @@ public final class RedisWorkerIdProvider implements WorkerIdProvider {
   RedisWorkerIdProvider(LeaseStore store, RedisWorkerIdConfig config) {
     this.store = Checks.notNull(store, "store");
     this.config = Checks.notNull(config, "config");
-    this.meters = new LeaseMeters(config.meterRegistry(), config.namespace());
+    this.meters = new LeaseMeters(config.meterRegistry().orElse(null), config.namespace());
   }
 
   @Override
@@ -82,6 +82,7 @@ public final class RedisWorkerIdProvider implements WorkerIdProvider {
     try {
       claim = store.claim(maxWorkerId, start, holder, ttlMillis);
     } catch (RuntimeException e) {
+      meters.error(e);
       throw new NoWorkerIdAvailableException(
           "could not lease a worker ID in namespace '"
               + config.namespace()

@@ -3,6 +3,8 @@ package io.headroom.idgen.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headroom.core.Settings;
+import io.headroom.core.SettingsException;
 import io.headroom.idgen.IdGenerator;
 import io.headroom.idgen.IdGeneratorConfig;
 import io.headroom.idgen.IdLayout;
@@ -14,6 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,8 +51,17 @@ class LeasedWorkerTest {
   private double renewals(String result) {
     return registry
         .get("idgen.worker.lease.renewals")
-        .tag("namespace", "test")
+        .tag("name", "test")
         .tag("result", result)
+        .counter()
+        .count();
+  }
+
+  private double errors(String cause) {
+    return registry
+        .get("idgen.worker.lease.errors")
+        .tag("name", "test")
+        .tag("cause", cause)
         .counter()
         .count();
   }
@@ -101,7 +113,8 @@ class LeasedWorkerTest {
         .hasCauseInstanceOf(IllegalStateException.class);
     store.failWith(null);
     assertThat(store.holderOf(id)).as("the key has not lapsed yet").isEqualTo(lease.holder());
-    assertThat(renewals("error")).isEqualTo(3.0);
+    assertThat(errors("other")).as("an IllegalStateException is no Redis error").isEqualTo(3.0);
+    assertThat(errors("timeout") + errors("unavailable") + errors("command")).isZero();
   }
 
   @Test
@@ -216,6 +229,42 @@ class LeasedWorkerTest {
         .hasMessage("safetyMargin (PT2S) must be shorter than ttl (PT2S)");
     assertThatThrownBy(() -> RedisWorkerIdConfig.builder().namespace("a b"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("namespace must be 1-64 of A-Z a-z 0-9 _ . -: 'a b'");
+        .hasMessage("name must be 1 to 64 characters from [A-Za-z0-9_.-]: 'a b'");
+  }
+
+  @Test
+  void settingsWinOverTheSettersAndNameTheirKeyWhenRefused() {
+    Settings s =
+        Settings.of(
+            Map.of(
+                "HEADROOM_IDGEN_LEASE_NAMESPACE", "orders",
+                "HEADROOM_IDGEN_LEASE_TTL", "20s",
+                "HEADROOM_IDGEN_LEASE_HEARTBEAT", "3s",
+                "HEADROOM_IDGEN_LEASE_SAFETY_MARGIN", "4s"));
+    RedisWorkerIdConfig c =
+        RedisWorkerIdConfig.builder()
+            .settings(s)
+            .namespace("from-code")
+            .ttl(Duration.ofSeconds(60))
+            .build();
+    assertThat(c.namespace()).isEqualTo("orders");
+    assertThat(c.ttl()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.safetyMargin()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(RedisWorkerIdConfig.from(s).namespace()).isEqualTo("orders");
+    assertThat(RedisWorkerIdConfig.from(Settings.empty()).ttl()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.meterRegistry()).as("no registry given").isEmpty();
+
+    assertThatThrownBy(
+            () -> RedisWorkerIdConfig.from(Settings.of(Map.of("HEADROOM_IDGEN_LEASE_TTL", "0s"))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_IDGEN_LEASE_TTL=0s");
+    assertThatThrownBy(
+            () ->
+                RedisWorkerIdConfig.from(
+                    Settings.of(Map.of("HEADROOM_IDGEN_LEASE_NAMESPACE", "a b"))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_IDGEN_LEASE_NAMESPACE=a b")
+        .hasMessageContaining("[A-Za-z0-9_.-]");
   }
 }

@@ -98,7 +98,7 @@ class RedisWorkerIdProviderClusterIT {
   private double renewals(String ns, String result) {
     return registry
         .get("idgen.worker.lease.renewals")
-        .tags("namespace", ns, "result", result)
+        .tags("name", ns, "result", result)
         .counter()
         .count();
   }

@@ -42,8 +42,10 @@ final class ShortenerConfig {
 
   // Module keys the app looks at to choose its wiring and defaults (the modules read them too).
   static final String REDIS_URL = "HEADROOM_REDIS_URL";
-  static final String SHARDS = "HEADROOM_SHARDS";
-  static final String SHARDS_CONNECTION_TIMEOUT = "HEADROOM_SHARDS_CONNECTION_TIMEOUT";
+  static final String SHARDS = "HEADROOM_SHARDING_URLS";
+  static final String SHARDS_CONNECTION_TIMEOUT = "HEADROOM_SHARDING_CONNECTION_TIMEOUT";
+  // Their names before the sharding and idgen keys were unified; still honoured for one release.
+  static final String OLD_SHARDS = "HEADROOM_SHARDS";
 
   /**
    * The cache knobs the app used to read itself, old key to new: the cache reads the new ones
@@ -76,7 +78,10 @@ final class ShortenerConfig {
    * @throws io.headroom.core.SettingsException naming the key of a malformed setting
    */
   ShortenerConfig(Function<String, @Nullable String> env) {
-    Settings s = Settings.from(env);
+    Settings s =
+        Settings.from(env)
+            .withRenamedKey(OLD_SHARDS, SHARDS)
+            .withRenamedKey(WorkerIdProvider.OLD_WORKER_ID_KEY, WorkerIdProvider.WORKER_ID_KEY);
     port = s.getInt(PORT, 8080);
     if (port < 0 || port > 65535) {
       throw s.invalid(PORT, Integer.toString(port), "must be in [0, 65535]");
@@ -126,7 +131,8 @@ final class ShortenerConfig {
    * cache has no L2 and refuses a {@code REMOTE_TTL}; the old key was ignored then, so it still is.
    */
   private static Settings renamedKeys(Settings settings, boolean redis) {
-    Settings s = settings;
+    Settings s =
+        settings.withRenamedKey(WorkerIdProvider.OLD_WORKER_ID_KEY, WorkerIdProvider.WORKER_ID_KEY);
     for (Map.Entry<String, String> e : RENAMED_CACHE_KEYS.entrySet()) {
       if (redis || !e.getValue().endsWith("_REMOTE_TTL")) {
         s = s.withRenamedKey(e.getKey(), e.getValue());
@@ -149,7 +155,7 @@ final class ShortenerConfig {
       defaults.put(SHARDS_CONNECTION_TIMEOUT, "10s");
     }
     if (redis) {
-      // Leased worker IDs (unless HEADROOM_WORKER_ID is set). Heartbeat and safety margin
+      // Leased worker IDs (unless HEADROOM_IDGEN_WORKER_ID is set). Heartbeat and safety margin
       // follow the TTL (a fifth each, as the idgen defaults 2s/2s do for 10s), so that setting
       // only the TTL is enough.
       defaults.put(RedisWorkerIdConfig.NAMESPACE_KEY, "shortener");

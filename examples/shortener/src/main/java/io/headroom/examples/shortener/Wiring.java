@@ -174,7 +174,7 @@ final class Wiring {
         ShardedDataSource.builder(ShardRouter.jump(1024, KeyHasher.strings()))
             .settings(settings)
             .meterRegistry(meters)
-            .breakers(breakers)
+            .breakerRegistry(breakers)
             .ticker(ticker)
             .build();
     opened.add(shards);
@@ -195,9 +195,11 @@ final class Wiring {
    */
   private IdGenerator ids(
       @Nullable RedisConnector redis, boolean leased, PrometheusMeterRegistry meters) {
-    IdGeneratorConfig.Builder idConfig = IdGeneratorConfig.from(settings).meterRegistry(meters);
+    IdGeneratorConfig.Builder idConfig =
+        IdGeneratorConfig.builder().settings(settings).meterRegistry(meters);
     if (redis != null && leased) {
-      RedisWorkerIdConfig lease = RedisWorkerIdConfig.from(settings).meterRegistry(meters).build();
+      RedisWorkerIdConfig lease =
+          RedisWorkerIdConfig.builder().settings(settings).meterRegistry(meters).build();
       idConfig.workerIdProvider(RedisWorkerIdProvider.create(redis, lease));
     }
     IdGenerator ids = IdGenerator.create(idConfig.build());

@@ -32,7 +32,7 @@ class AccessCountsTest {
     String db = "jdbc:h2:mem:counts" + System.identityHashCode(new Object());
     Map<String, String> env =
         Map.of(
-            "HEADROOM_SHARDS",
+            "HEADROOM_SHARDING_URLS",
             db
                 + "a;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1,"
                 + db

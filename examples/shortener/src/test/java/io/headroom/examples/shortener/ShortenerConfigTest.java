@@ -62,11 +62,11 @@ class ShortenerConfigTest {
   void embeddedDefaultsWithoutRedis(@TempDir Path data) {
     ShortenerConfig c = new ShortenerConfig(Map.of("SHORTENER_DATA_DIR", data.toString())::get);
     Settings s = c.settings;
-    assertThat(s.get("HEADROOM_SHARDS").orElseThrow())
+    assertThat(s.get("HEADROOM_SHARDING_URLS").orElseThrow())
         .startsWith("jdbc:h2:file:" + data.resolve("shard0"))
         .contains(",jdbc:h2:file:" + data.resolve("shard1"));
-    assertThat(s.get("HEADROOM_SHARDS_CONNECTION_TIMEOUT")).hasValue("10s");
-    assertThat(s.get("HEADROOM_WORKER_ID")).hasValue("0");
+    assertThat(s.get("HEADROOM_SHARDING_CONNECTION_TIMEOUT")).hasValue("10s");
+    assertThat(s.get("HEADROOM_IDGEN_WORKER_ID")).hasValue("0");
     // the short-code secret is generated once into the data directory, then reused
     String secret = s.get("HEADROOM_IDGEN_SHORTCODE_SECRET").orElseThrow();
     assertThat(Files.exists(data.resolve("shortcode.secret"))).isTrue();
@@ -80,7 +80,7 @@ class ShortenerConfigTest {
         config(
             Map.of("HEADROOM_REDIS_URL", "redis://127.0.0.1:1", "HEADROOM_IDGEN_LEASE_TTL", "20s"));
     assertThat(c.redis).isTrue();
-    assertThat(c.settings.contains("HEADROOM_WORKER_ID")).isFalse();
+    assertThat(c.settings.contains("HEADROOM_IDGEN_WORKER_ID")).isFalse();
     assertThat(c.settings.get("HEADROOM_IDGEN_LEASE_NAMESPACE")).hasValue("shortener");
     assertThat(c.settings.get("HEADROOM_IDGEN_LEASE_HEARTBEAT")).hasValue("4000ms");
     assertThat(c.settings.get("HEADROOM_IDGEN_LEASE_SAFETY_MARGIN")).hasValue("4000ms");
@@ -88,8 +88,13 @@ class ShortenerConfigTest {
 
   @Test
   void realShardsNeedASharedSecret() {
-    Map<String, String> env = Map.of("HEADROOM_SHARDS", "jdbc:postgresql://db0/links");
+    Map<String, String> env = Map.of("HEADROOM_SHARDING_URLS", "jdbc:postgresql://db0/links");
     assertThatThrownBy(() -> new ShortenerConfig(env::get))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("HEADROOM_IDGEN_SHORTCODE_SECRET");
+    // the key's old name still switches off the embedded shards for one release
+    Map<String, String> old = Map.of("HEADROOM_SHARDS", "jdbc:postgresql://db0/links");
+    assertThatThrownBy(() -> new ShortenerConfig(old::get))
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("HEADROOM_IDGEN_SHORTCODE_SECRET");
   }

@@ -296,7 +296,7 @@ abstract class ShortenerContract {
             "shortener_urls_shortened_total",
             "shortener_redirects_total{result=\"found\"}",
             "shortener_access_counts_pending",
-            "headroom_sharding_queries_total",
+            "sharding_queries_total",
             "resilience4j_circuitbreaker_state",
             "health_status",
             "cache_puts_total",

@@ -28,13 +28,13 @@ class ShortenerE2EIT extends ShortenerContract {
     return Map.of(
         "HEADROOM_REDIS_URL",
         redis.uri(),
-        "HEADROOM_SHARDS",
+        "HEADROOM_SHARDING_URLS",
         s0.jdbcUrl() + "|" + s0.jdbcUrl() + "," + s1.jdbcUrl(),
-        "HEADROOM_SHARDS_USER",
+        "HEADROOM_SHARDING_USER",
         s0.user(),
-        "HEADROOM_SHARDS_PASSWORD",
+        "HEADROOM_SHARDING_PASSWORD",
         s0.password(),
-        "HEADROOM_SHARDS_MAX_CONNECTIONS",
+        "HEADROOM_SHARDING_MAX_CONNECTIONS",
         "9",
         // leased worker IDs: the first claim on this fresh Redis waits one TTL, so keep it short
         "HEADROOM_IDGEN_LEASE_TTL",

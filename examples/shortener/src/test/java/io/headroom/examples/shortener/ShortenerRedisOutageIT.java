@@ -42,7 +42,7 @@ class ShortenerRedisOutageIT {
     env.put("HEADROOM_RATELIMIT_CREATE_LIMITS", "1000/1m");
     env.put("HEADROOM_RATELIMIT_CREATE_FAILURE_POLICY", policy);
     env.put("HEADROOM_HEALTH_DRAIN_DELAY", "0s");
-    // leased worker ID (no HEADROOM_WORKER_ID) with a short TTL: a fresh Redis waits one TTL
+    // leased worker ID (no HEADROOM_IDGEN_WORKER_ID) with a short TTL: a fresh Redis waits one TTL
     env.put("HEADROOM_IDGEN_LEASE_TTL", "1s");
     env.putAll(extra);
     return ShortenerApp.builder().env(env::get).ticker(ticker).start();
@@ -108,7 +108,7 @@ class ShortenerRedisOutageIT {
   void creationFallsBackToLocalLimitsByDefault(@TempDir Path data) {
     // a fixed worker ID: a leased one stops creation once its lease lapses (test below)
     ShortenerApp app =
-        start(data, "local_fallback", new FakeTicker(), Map.of("HEADROOM_WORKER_ID", "7"));
+        start(data, "local_fallback", new FakeTicker(), Map.of("HEADROOM_IDGEN_WORKER_ID", "7"));
     try {
       Http http = new Http("http://127.0.0.1:" + app.port());
       redis.stop();
