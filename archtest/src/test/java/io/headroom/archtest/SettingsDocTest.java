@@ -75,12 +75,12 @@ class SettingsDocTest {
       Map.of(
           // sharding: the shards (one primary, one replica on a dead port: pools connect lazily)
           // and their names (so that the breaker keys carry DOCNAME)
-          "HEADROOM_SHARDS",
+          "HEADROOM_SHARDING_URLS",
           "jdbc:postgresql://127.0.0.1:1/docname|jdbc:postgresql://127.0.0.1:1/docname_replica",
-          "HEADROOM_SHARD_NAMES",
+          "HEADROOM_SHARDING_NAMES",
           NAME,
           // idgen: the worker ID (read when a generator is built) and the short-code secret
-          "HEADROOM_WORKER_ID",
+          "HEADROOM_IDGEN_WORKER_ID",
           "1",
           "HEADROOM_IDGEN_SHORTCODE_SECRET",
           "docs-secret-0123456789",
@@ -319,10 +319,10 @@ class SettingsDocTest {
   }
 
   private static void idgen(Settings s) {
-    try (IdGenerator ids = IdGenerator.create(IdGeneratorConfig.from(s).build())) {
+    try (IdGenerator ids = IdGenerator.create(IdGeneratorConfig.from(s))) {
       ids.nextId();
     }
-    RedisWorkerIdConfig.from(s).build();
+    RedisWorkerIdConfig.from(s);
     ShortCodes.fromSettings(s);
   }
 
