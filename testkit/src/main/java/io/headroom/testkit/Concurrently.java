@@ -16,8 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a body on many platform threads that really start together, then waits for all of them: the
- * harness of a concurrency test (CONVENTIONS.md rule 24), so the test itself holds only the body
- * and an exact assertion.
+ * harness of a concurrency test, so the test itself holds only the body and an exact assertion.
  *
  * <pre>{@code
  * Set<Long> ids = ConcurrentHashMap.newKeySet();
