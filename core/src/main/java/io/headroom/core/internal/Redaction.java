@@ -4,8 +4,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Masks secrets before they reach a {@code toString}, a log line or an exception message. Not
- * API.
+ * Masks secrets before they reach a {@code toString}, a log line or an exception message. Not API.
  */
 public final class Redaction {
   /** What every masked secret is replaced with. */
