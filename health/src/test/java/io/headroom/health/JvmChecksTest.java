@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.headroom.core.Settings;
 import io.headroom.core.SettingsException;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +47,26 @@ class JvmChecksTest {
   }
 
   @Test
-  void heapCheckRunsAgainstThisJvm() throws Exception {
-    CheckResult r = JvmChecks.heapAfterGc(1.0).build().check().check();
+  void heapCheckReadsThisJvmsLongLivedPools() throws Exception {
+    long max = Runtime.getRuntime().maxMemory();
+    byte[] retained = new byte[(int) Math.min(max / 50, Integer.MAX_VALUE - 8)]; // ~2 % of max
+    double share = 0.9 * retained.length / max; // a little under what the array alone fills
+    CheckResult up;
+    CheckResult down;
+    try {
+      System.gc(); // a full collection: the array is in the old generation after GC
+      up = JvmChecks.heapAfterGc(1.0).build().check().check();
+      down = JvmChecks.heapAfterGc(share / 2).build().check().check();
+    } finally {
+      Reference.reachabilityFence(retained);
+    }
 
-    assertThat(r.status()).isEqualTo(Status.UP);
-    assertThat((Double) r.details().get("heapAfterGcRatio")).isBetween(0.0, 1.0);
+    assertThat(up.status()).isEqualTo(Status.UP);
+    assertThat((Double) up.details().get("heapAfterGcRatio")).isBetween(share, 1.0);
+    assertThat(down.status())
+        .as("limit %s, under what the array fills", share / 2)
+        .isEqualTo(Status.DOWN);
+    assertThat(down.error()).startsWith("heap after GC at ");
   }
 
   @Test

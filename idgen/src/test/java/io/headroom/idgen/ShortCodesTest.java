@@ -138,13 +138,15 @@ class ShortCodesTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("short code is out of range (its value exceeds 2^64 - 1): '" + code + "'");
     }
-    // 2^64 - 1 itself is in range: it decodes or is refused as not an ID, never as out of range.
+    // 2^64 - 1 itself is in range. Under this test's key its preimage is negative, so it is
+    // refused as not an ID (not as out of range); under key 3 it is the code of an ID.
     String max = base62(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
-    try {
-      assertThat(codes.encode(codes.decode(max))).isEqualTo(max);
-    } catch (IllegalArgumentException e) {
-      assertThat(e).hasMessageContaining("does not decode to a valid ID");
-    }
+    assertThatThrownBy(() -> codes.decode(max))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("short code does not decode to a valid ID under this key: '" + max + "'");
+    ShortCodes key3 = ShortCodes.withKey(3);
+    assertThat(key3.decode(max)).isEqualTo(2_296_669_474_655_215_152L);
+    assertThat(key3.encode(2_296_669_474_655_215_152L)).isEqualTo(max);
   }
 
   @Test

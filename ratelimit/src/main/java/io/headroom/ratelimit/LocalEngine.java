@@ -7,10 +7,12 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.SynchronizationStrategy;
 import io.headroom.core.Ticker;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-process engine: one Bucket4j bucket per key and limit, greedy refill of {@code permits}
@@ -31,6 +33,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Whichever comes second sees the other, so a decision that charged a retired bucket puts the
  * permits back and starts again on a fresh entry: no charge is lost to a sweep. Sweeps run when a
  * new key is inserted (the only way the map grows): at most every 10 s, and when the map is full.
+ *
+ * <p><b>The bound.</b> A sweep first drops the entries whose buckets are full again: such a bucket
+ * carries no state (a fresh one would decide the same), so dropping it is exact. Only if the map is
+ * still full does it forget usage, and then the <b>least recently used</b> entries, down to 90 % of
+ * the bound. Recency is counted in inserts: every insert ticks {@link #inserts}, an entry records
+ * the count at its insert and at each decision ({@link Entry#lastUsed}, a plain field written only
+ * when it changed: no allocation, lock or fence on the hot path, and no clock read). Why recency:
+ * every bucket of one engine has the same limits, so the entry used longest ago has had the longest
+ * to refill and is the closest to full, the one whose reset over-admits least; and a key in use is
+ * never dropped for one that is idle: a key is dropped only when 90 % of the bound's worth of other
+ * keys were used after it, so a flood of new keys cannot reset a key still being asked for ({@code
+ * LocalRateLimiterTest.aFloodOfNewKeysNeverResetsAHotKey}). Eviction errs towards allowing: a
+ * dropped key starts again with a full bucket.
  */
 final class LocalEngine {
   private static final long SWEEP_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
@@ -42,6 +57,10 @@ final class LocalEngine {
   private final Duration[] periods;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final AtomicBoolean sweeping = new AtomicBoolean();
+
+  /** Inserts so far: the clock of {@link Entry#lastUsed}; ticks only on the (allocating) insert. */
+  private final AtomicLong inserts = new AtomicLong();
+
   private volatile long nextSweep;
 
   LocalEngine(Spec spec, Ticker ticker, int maxKeys) {
@@ -70,7 +89,14 @@ final class LocalEngine {
 
   private Entry entry(String key) {
     Entry e = entries.get(key);
-    return e != null ? e : insert(key);
+    if (e == null) {
+      return insert(key);
+    }
+    long used = inserts.get();
+    if (e.lastUsed != used) { // a hot key writes once per insert elsewhere, not once per decision
+      e.lastUsed = used;
+    }
+    return e;
   }
 
   private Entry insert(String key) {
@@ -85,8 +111,13 @@ final class LocalEngine {
         spec.n == 1
             ? new Single(newBucket(0, SynchronizationStrategy.SYNCHRONIZED))
             : new Many(newBuckets());
+    fresh.lastUsed = inserts.incrementAndGet();
     Entry e = entries.putIfAbsent(key, fresh);
-    return e == null ? fresh : e;
+    if (e == null) {
+      return fresh;
+    }
+    e.lastUsed = fresh.lastUsed;
+    return e;
   }
 
   /** One limit: no lock of ours, one charge, the decision's numbers from its probe. */
@@ -149,7 +180,8 @@ final class LocalEngine {
 
   /**
    * Drops entries whose buckets are full again (dropping them changes no decision); when {@code
-   * full}, then drops the oldest-inserted entries down to 90 % of the bound.
+   * full} and that was not enough, then drops the least recently used entries down to 90 % of the
+   * bound (see the class comment).
    */
   void sweep(long now, boolean full) {
     if (!sweeping.compareAndSet(false, true)) {
@@ -165,23 +197,57 @@ final class LocalEngine {
         }
       }
       if (full && entries.size() >= maxKeys) {
-        int target = (int) (maxKeys * 0.9);
-        for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
-            it.hasNext() && entries.size() > target; ) {
-          Map.Entry<String, Entry> me = it.next();
-          Entry e = me.getValue();
-          e.retire();
-          entries.remove(me.getKey(), e);
-        }
+        evictLeastRecentlyUsed((int) (maxKeys * 0.9));
       }
     } finally {
       sweeping.set(false);
     }
   }
 
+  /**
+   * Drops the least recently used entries until at most {@code target} are left: finds the recency
+   * below which the excess lies (one sort of the map's recencies, once per tenth of the bound's
+   * inserts), then drops the entries strictly older, then those exactly that old. Each entry's
+   * recency is read again as it is dropped, so a key used meanwhile is kept.
+   */
+  private void evictLeastRecentlyUsed(int target) {
+    long[] used = new long[entries.size()];
+    int n = 0;
+    for (Entry e : entries.values()) {
+      if (n == used.length) {
+        used = Arrays.copyOf(used, n * 2 + 1);
+      }
+      used[n++] = e.lastUsed;
+    }
+    int excess = Math.min(n, entries.size() - target);
+    if (excess <= 0) {
+      return;
+    }
+    Arrays.sort(used, 0, n);
+    long threshold = used[excess - 1];
+    for (int pass = 0; pass < 2; pass++) {
+      for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+          it.hasNext() && entries.size() > target; ) {
+        Map.Entry<String, Entry> me = it.next();
+        Entry e = me.getValue();
+        long last = e.lastUsed;
+        if (pass == 0 ? last < threshold : last == threshold) {
+          e.retire();
+          entries.remove(me.getKey(), e);
+        }
+      }
+    }
+  }
+
   /** One key's state. */
   private abstract static class Entry {
     volatile boolean retired;
+
+    /**
+     * The insert count ({@link LocalEngine#inserts}) at the entry's last decision or its insert.
+     * Plain: a stale or racing read only makes a sweep rank this entry a little older than it is.
+     */
+    long lastUsed;
 
     /** Retires the entry if its buckets are full at {@code now}; whether it did. */
     abstract boolean retireIfFull(long now);

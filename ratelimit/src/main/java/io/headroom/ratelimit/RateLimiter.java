@@ -248,7 +248,8 @@ public interface RateLimiter {
     /**
      * How many keys the local engine (and the local fall-back) keeps at most (default 100 000).
      * Keys whose buckets are full again are dropped first, which changes no decision; beyond that
-     * the oldest entries are dropped, which forgets their usage.
+     * the least recently used entries are dropped, which forgets their usage (a key is dropped only
+     * when 90 % of the bound's worth of other keys were used after it).
      *
      * @throws IllegalArgumentException if not positive
      */

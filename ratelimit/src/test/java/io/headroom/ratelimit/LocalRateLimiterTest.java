@@ -104,6 +104,58 @@ class LocalRateLimiterTest extends RateLimiterContract {
   }
 
   @Test
+  void aFloodOfNewKeysNeverResetsAHotKey() {
+    floodPastTheBound(builder("flood-one").limits(Limit.perHour(10)).maxLocalKeys(100).build());
+    floodPastTheBound(
+        builder("flood-many")
+            .limits(Limit.perHour(10), Limit.of(20, Duration.ofHours(2)))
+            .maxLocalKeys(100)
+            .build());
+  }
+
+  /**
+   * Exhausts a hot key, then inserts 100 x the bound in new keys (time frozen: nothing refills, so
+   * no bucket is full and every eviction must choose among buckets in use), asking for the hot key
+   * after every 10 new keys: it must stay limited, so exactly its 10 permits are ever admitted.
+   */
+  private void floodPastTheBound(RateLimiter limiter) {
+    LocalEngine engine = ((LocalRateLimiter) limiter).engine();
+    int admitted = 0;
+    for (int i = 0; i < 10; i++) {
+      admitted += limiter.tryAcquire("hot").allowed() ? 1 : 0;
+    }
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(limiter.tryAcquire("new:" + i).allowed()).isTrue();
+      if (i % 10 == 9) {
+        admitted += limiter.tryAcquire("hot").allowed() ? 1 : 0;
+      }
+    }
+    assertThat(admitted).as("permits admitted on the hot key").isEqualTo(10);
+    assertThat(engine.size()).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void theBoundDropsFullBucketsFirstThenTheLeastRecentlyUsed() {
+    RateLimiter limiter = builder("lru").limits(Limit.perMinute(2)).maxLocalKeys(10).build();
+    LocalEngine engine = ((LocalRateLimiter) limiter).engine();
+    limiter.tryAcquire("refilled"); // full again after 30 s
+    ticker.advance(Duration.ofSeconds(31));
+    for (int i = 0; i < 9; i++) {
+      assertThat(limiter.tryAcquire("k" + i, 2).allowed()).isTrue(); // k0..k8 empty
+    }
+    assertThat(limiter.tryAcquire("k0").allowed()).isFalse(); // now k1 is the least recently used
+    limiter.tryAcquire("new"); // full: dropping the full "refilled" is enough
+    assertThat(engine.size()).isEqualTo(10);
+    limiter.tryAcquire("newer"); // full, nothing full again: the least recently used goes
+    assertThat(engine.size()).isEqualTo(10);
+    assertThat(limiter.tryAcquire("k0").allowed()).as("recently used k0 kept").isFalse();
+    for (int i = 2; i < 9; i++) {
+      assertThat(limiter.tryAcquire("k" + i).allowed()).as("k%s kept", i).isFalse();
+    }
+    assertThat(limiter.tryAcquire("k1").allowed()).as("k1 was the one evicted").isTrue();
+  }
+
+  @Test
   void aSweepRacingDecisionsLosesNoCharge() throws Exception {
     sweepRace(builder("race-one").limits(Limit.perHour(3)).build());
     sweepRace(

@@ -26,12 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ShortenerRedisOutageIT {
   @RegisterExtension static final RedisFixture redis = RedisFixture.standalone();
 
+  /** The app with the limiter's failure policy set to {@code policy}. */
   private static ShortenerApp start(Path data, String policy, FakeTicker ticker) {
-    return start(data, policy, ticker, Map.of());
+    return start(data, ticker, Map.of("HEADROOM_RATELIMIT_CREATE_FAILURE_POLICY", policy));
   }
 
-  private static ShortenerApp start(
-      Path data, String policy, FakeTicker ticker, Map<String, String> extra) {
+  /** The app with no failure policy set (the library's default) unless {@code extra} sets one. */
+  private static ShortenerApp start(Path data, FakeTicker ticker, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
     env.put("PORT", "0");
     env.put("SHORTENER_HOST", "127.0.0.1");
@@ -40,7 +41,6 @@ class ShortenerRedisOutageIT {
     env.put("HEADROOM_REDIS_URL", redis.uri());
     env.put("HEADROOM_REDIS_COMMAND_TIMEOUT", "250ms");
     env.put("HEADROOM_RATELIMIT_CREATE_LIMITS", "1000/1m");
-    env.put("HEADROOM_RATELIMIT_CREATE_FAILURE_POLICY", policy);
     env.put("HEADROOM_HEALTH_DRAIN_DELAY", "0s");
     // leased worker ID (no HEADROOM_IDGEN_WORKER_ID) with a short TTL: a fresh Redis waits one TTL
     env.put("HEADROOM_IDGEN_LEASE_TTL", "1s");
@@ -106,19 +106,27 @@ class ShortenerRedisOutageIT {
 
   @Test
   void creationFallsBackToLocalLimitsByDefault(@TempDir Path data) {
-    // a fixed worker ID: a leased one stops creation once its lease lapses (test below)
+    // no failure policy set: the default must be the local fall-back, which still limits (3 a
+    // minute here, time frozen): fail-open would admit a 4th, fail-closed would answer 503.
+    // A fixed worker ID: a leased one stops creation once its lease lapses (test below).
     ShortenerApp app =
-        start(data, "local_fallback", new FakeTicker(), Map.of("HEADROOM_IDGEN_WORKER_ID", "7"));
+        start(
+            data,
+            new FakeTicker(),
+            Map.of("HEADROOM_IDGEN_WORKER_ID", "7", "HEADROOM_RATELIMIT_CREATE_LIMITS", "3/1m"));
     try {
       Http http = new Http("http://127.0.0.1:" + app.port());
       redis.stop();
-      for (int i = 0; i < 5; i++) {
+      for (int i = 0; i < 3; i++) {
         HttpResponse<String> r =
             http.post("/api/v1/urls", body("https://example.com/l" + i), "application/json", "c");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         String code = json(r).path("code").asText();
         assertThat(http.get("/" + code).statusCode()).isEqualTo(302);
       }
+      HttpResponse<String> fourth =
+          http.post("/api/v1/urls", body("https://example.com/l3"), "application/json", "c");
+      assertProblem(fourth, 429, "rate-limited");
     } finally {
       app.close();
       redis.start();
