@@ -1,9 +1,7 @@
 package io.headroom.cache;
 
 import io.headroom.core.MeterConventions;
-import io.headroom.redis.RedisCommandException;
-import io.headroom.redis.RedisTimeoutException;
-import io.headroom.redis.RedisUnavailableException;
+import io.headroom.redis.internal.RedisFailure;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -49,23 +47,23 @@ final class CacheMeters {
   final LongAdder puts = new LongAdder();
   final LongAdder evictions = new LongAdder();
   final LongAdder l2BreakerOpen = new LongAdder();
-  final LongAdder l2Timeout = new LongAdder();
-  final LongAdder l2Unavailable = new LongAdder();
-  final LongAdder l2Command = new LongAdder();
-  final LongAdder l2Other = new LongAdder();
+
+  /** Failed Redis calls, one adder per {@link RedisFailure}, by ordinal. */
+  final LongAdder[] l2Failures = newAdders(RedisFailure.values().length);
+
   final LongAdder invalidationsReceived = new LongAdder();
 
   /** Counts a failed Redis call under its cause. */
   void l2Failed(Throwable error) {
-    if (error instanceof RedisTimeoutException) {
-      l2Timeout.increment();
-    } else if (error instanceof RedisUnavailableException) {
-      l2Unavailable.increment();
-    } else if (error instanceof RedisCommandException) {
-      l2Command.increment();
-    } else {
-      l2Other.increment();
+    l2Failures[RedisFailure.of(error).ordinal()].increment();
+  }
+
+  private static LongAdder[] newAdders(int n) {
+    LongAdder[] adders = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      adders[i] = new LongAdder();
     }
+    return adders;
   }
 
   long hits() {
@@ -73,11 +71,11 @@ final class CacheMeters {
   }
 
   long l2Errors() {
-    return l2BreakerOpen.sum()
-        + l2Timeout.sum()
-        + l2Unavailable.sum()
-        + l2Command.sum()
-        + l2Other.sum();
+    long sum = l2BreakerOpen.sum();
+    for (LongAdder a : l2Failures) {
+      sum += a.sum();
+    }
+    return sum;
   }
 
   long loadNanos() {
@@ -146,10 +144,9 @@ final class CacheMeters {
       tier(registry, own, "l2", "miss", l2Misses);
       String errors = MeterConventions.errorsMeter("cache", "l2");
       error(registry, errors, own, MeterConventions.CAUSE_BREAKER_OPEN, l2BreakerOpen);
-      error(registry, errors, own, MeterConventions.CAUSE_TIMEOUT, l2Timeout);
-      error(registry, errors, own, MeterConventions.CAUSE_UNAVAILABLE, l2Unavailable);
-      error(registry, errors, own, MeterConventions.CAUSE_COMMAND, l2Command);
-      error(registry, errors, own, MeterConventions.CAUSE_OTHER, l2Other);
+      for (RedisFailure f : RedisFailure.values()) {
+        error(registry, errors, own, f.cause(), l2Failures[f.ordinal()]);
+      }
       FunctionCounter.builder("cache.invalidations.received", invalidationsReceived, LongAdder::sum)
           .tags(own)
           .description("Invalidation messages received from other nodes")

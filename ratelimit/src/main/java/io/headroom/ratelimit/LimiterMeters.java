@@ -1,14 +1,10 @@
 package io.headroom.ratelimit;
 
 import io.headroom.core.MeterConventions;
-import io.headroom.redis.RedisCommandException;
-import io.headroom.redis.RedisTimeoutException;
-import io.headroom.redis.RedisUnavailableException;
+import io.headroom.redis.internal.RedisFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -41,18 +37,19 @@ final class LimiterMeters {
   private final @Nullable Counter failedOpen;
   private final @Nullable Counter failedClosed;
   private final @Nullable Counter fallback;
-  private final @Nullable Counter errTimeout;
-  private final @Nullable Counter errUnavailable;
-  private final @Nullable Counter errCommand;
   private final @Nullable Counter errBreakerOpen;
-  private final @Nullable Counter errOther;
+
+  /** One counter per {@link RedisFailure}, by ordinal; empty without Redis or a registry. */
+  private final Counter[] errors;
+
   private final @Nullable Timer latency;
 
   private LimiterMeters(@Nullable MeterRegistry r, String name, boolean redis) {
     this.on = r != null;
     if (r == null) {
       allowed = denied = shadowDenied = failedOpen = failedClosed = fallback = null;
-      errTimeout = errUnavailable = errCommand = errBreakerOpen = errOther = null;
+      errBreakerOpen = null;
+      errors = new Counter[0];
       latency = null;
       return;
     }
@@ -67,18 +64,19 @@ final class LimiterMeters {
               .description("decisions made by the local fall-back engine while Redis could not")
               .tags(MeterConventions.nameTag(name))
               .register(r);
-      errTimeout = error(r, name, MeterConventions.CAUSE_TIMEOUT);
-      errUnavailable = error(r, name, MeterConventions.CAUSE_UNAVAILABLE);
-      errCommand = error(r, name, MeterConventions.CAUSE_COMMAND);
       errBreakerOpen = error(r, name, MeterConventions.CAUSE_BREAKER_OPEN);
-      errOther = error(r, name, MeterConventions.CAUSE_OTHER);
+      errors = new Counter[RedisFailure.values().length];
+      for (RedisFailure f : RedisFailure.values()) {
+        errors[f.ordinal()] = error(r, name, f.cause());
+      }
       latency =
           Timer.builder(REDIS_LATENCY)
               .description("time to decide on Redis, round trip included")
               .tags(MeterConventions.nameTag(name))
               .register(r);
     } else {
-      fallback = errTimeout = errUnavailable = errCommand = errBreakerOpen = errOther = null;
+      fallback = errBreakerOpen = null;
+      errors = new Counter[0];
       latency = null;
     }
   }
@@ -140,26 +138,8 @@ final class LimiterMeters {
   }
 
   void error(Throwable error) {
-    if (!on) {
-      return;
-    }
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    Counter c;
-    if (t instanceof RedisTimeoutException) {
-      c = errTimeout;
-    } else if (t instanceof RedisUnavailableException) {
-      c = errUnavailable;
-    } else if (t instanceof RedisCommandException) {
-      c = errCommand;
-    } else {
-      c = errOther;
-    }
-    if (c != null) {
-      c.increment();
+    if (errors.length != 0) {
+      errors[RedisFailure.of(error).ordinal()].increment();
     }
   }
 }

@@ -1,9 +1,7 @@
 package io.headroom.idgen.redis;
 
 import io.headroom.core.MeterConventions;
-import io.headroom.redis.RedisCommandException;
-import io.headroom.redis.RedisTimeoutException;
-import io.headroom.redis.RedisUnavailableException;
+import io.headroom.redis.internal.RedisFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -19,10 +17,9 @@ final class LeaseMeters {
   final Counter reclaimed;
   final Counter lost;
   final Counter claimed;
-  private final Counter timeout;
-  private final Counter unavailable;
-  private final Counter command;
-  private final Counter other;
+
+  /** One counter per {@link RedisFailure}, by ordinal. */
+  private final Counter[] errors;
 
   LeaseMeters(@Nullable MeterRegistry given, String namespace) {
     MeterRegistry registry = MeterConventions.orNoop(given);
@@ -38,10 +35,10 @@ final class LeaseMeters {
             .description("Worker IDs leased")
             .tag(MeterConventions.NAME, namespace)
             .register(registry);
-    timeout = errors(registry, namespace, MeterConventions.CAUSE_TIMEOUT);
-    unavailable = errors(registry, namespace, MeterConventions.CAUSE_UNAVAILABLE);
-    command = errors(registry, namespace, MeterConventions.CAUSE_COMMAND);
-    other = errors(registry, namespace, MeterConventions.CAUSE_OTHER);
+    errors = new Counter[RedisFailure.values().length];
+    for (RedisFailure f : RedisFailure.values()) {
+      errors[f.ordinal()] = errors(registry, namespace, f.cause());
+    }
   }
 
   private static Counter renewals(MeterRegistry registry, String namespace, String result) {
@@ -62,14 +59,6 @@ final class LeaseMeters {
 
   /** Counts one failed lease call to Redis under its cause. */
   void error(Throwable e) {
-    if (e instanceof RedisTimeoutException) {
-      timeout.increment();
-    } else if (e instanceof RedisUnavailableException) {
-      unavailable.increment();
-    } else if (e instanceof RedisCommandException) {
-      command.increment();
-    } else {
-      other.increment();
-    }
+    errors[RedisFailure.of(e).ordinal()].increment();
   }
 }
