@@ -48,14 +48,14 @@ final class CacheMeters {
   final LongAdder evictions = new LongAdder();
   final LongAdder l2BreakerOpen = new LongAdder();
 
-  /** Failed Redis calls, one adder per {@link RedisFailure}, by ordinal. */
-  final LongAdder[] l2Failures = newAdders(RedisFailure.values().length);
+  /** Failed Redis calls, one adder per {@link RedisFailure}, by index. */
+  final LongAdder[] l2Failures = newAdders(RedisFailure.COUNT);
 
   final LongAdder invalidationsReceived = new LongAdder();
 
   /** Counts a failed Redis call under its cause. */
   void l2Failed(Throwable error) {
-    l2Failures[RedisFailure.of(error).ordinal()].increment();
+    l2Failures[RedisFailure.of(error).index()].increment();
   }
 
   private static LongAdder[] newAdders(int n) {
@@ -145,7 +145,7 @@ final class CacheMeters {
       String errors = MeterConventions.errorsMeter("cache", "l2");
       error(registry, errors, own, MeterConventions.CAUSE_BREAKER_OPEN, l2BreakerOpen);
       for (RedisFailure f : RedisFailure.values()) {
-        error(registry, errors, own, f.cause(), l2Failures[f.ordinal()]);
+        error(registry, errors, own, f.cause(), l2Failures[f.index()]);
       }
       FunctionCounter.builder("cache.invalidations.received", invalidationsReceived, LongAdder::sum)
           .tags(own)

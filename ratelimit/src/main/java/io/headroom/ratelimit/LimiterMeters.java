@@ -39,7 +39,7 @@ final class LimiterMeters {
   private final @Nullable Counter fallback;
   private final @Nullable Counter errBreakerOpen;
 
-  /** One counter per {@link RedisFailure}, by ordinal; empty without Redis or a registry. */
+  /** One counter per {@link RedisFailure}, by index; empty without Redis or a registry. */
   private final Counter[] errors;
 
   private final @Nullable Timer latency;
@@ -65,9 +65,9 @@ final class LimiterMeters {
               .tags(MeterConventions.nameTag(name))
               .register(r);
       errBreakerOpen = error(r, name, MeterConventions.CAUSE_BREAKER_OPEN);
-      errors = new Counter[RedisFailure.values().length];
+      errors = new Counter[RedisFailure.COUNT];
       for (RedisFailure f : RedisFailure.values()) {
-        errors[f.ordinal()] = error(r, name, f.cause());
+        errors[f.index()] = error(r, name, f.cause());
       }
       latency =
           Timer.builder(REDIS_LATENCY)
@@ -139,7 +139,7 @@ final class LimiterMeters {
 
   void error(Throwable error) {
     if (errors.length != 0) {
-      errors[RedisFailure.of(error).ordinal()].increment();
+      errors[RedisFailure.of(error).index()].increment();
     }
   }
 }

@@ -18,7 +18,7 @@ final class LeaseMeters {
   final Counter lost;
   final Counter claimed;
 
-  /** One counter per {@link RedisFailure}, by ordinal. */
+  /** One counter per {@link RedisFailure}, by index. */
   private final Counter[] errors;
 
   LeaseMeters(@Nullable MeterRegistry given, String namespace) {
@@ -35,9 +35,9 @@ final class LeaseMeters {
             .description("Worker IDs leased")
             .tag(MeterConventions.NAME, namespace)
             .register(registry);
-    errors = new Counter[RedisFailure.values().length];
+    errors = new Counter[RedisFailure.COUNT];
     for (RedisFailure f : RedisFailure.values()) {
-      errors[f.ordinal()] = errors(registry, namespace, f.cause());
+      errors[f.index()] = errors(registry, namespace, f.cause());
     }
   }
 
@@ -59,6 +59,6 @@ final class LeaseMeters {
 
   /** Counts one failed lease call to Redis under its cause. */
   void error(Throwable e) {
-    errors[RedisFailure.of(e).ordinal()].increment();
+    errors[RedisFailure.of(e).index()].increment();
   }
 }
