@@ -136,9 +136,13 @@ public final class JvmChecks {
    */
   public static CheckConfig.Builder deadlocks() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    // A timed-out run counts as DOWN, and one DOWN fails liveness: the timeout must not be what
+    // trips it. The scan itself is quick, but at start-up it can queue behind slow first checks
+    // (pools opening) on a busy machine, so it gets far more than the 2 s default.
     return CheckConfig.builder("deadlocks", () -> evaluateDeadlocks(threads))
         .groups(HealthGroup.LIVENESS)
         .interval(Duration.ofSeconds(30))
+        .timeout(Duration.ofSeconds(10))
         .failureThreshold(1);
   }
 
