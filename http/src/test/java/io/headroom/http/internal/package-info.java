@@ -1,0 +1,4 @@
+@NullMarked
+package io.headroom.http.internal;
+
+import org.jspecify.annotations.NullMarked;

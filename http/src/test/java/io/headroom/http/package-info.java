@@ -1,0 +1,4 @@
+@NullMarked
+package io.headroom.http;
+
+import org.jspecify.annotations.NullMarked;
