@@ -6,11 +6,13 @@ import io.headroom.health.InFlightTracker;
 import io.headroom.idgen.IdGeneratorException;
 import io.headroom.sharding.ShardUnavailableException;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
-import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,49 +40,52 @@ final class Routes {
           r.headers().forEach(ctx::header);
           ctx.status(r.status()).contentType(r.contentType()).result(r.bodyBytes());
         };
-    Javalin app =
-        Javalin.create(
-            c -> {
-              c.showJavalinBanner = false;
-              c.startupWatcherEnabled = false;
-              c.http.maxRequestSize = LinkApi.MAX_BODY;
-              c.http.disableCompression();
-              c.router.ignoreTrailingSlashes = true;
-              QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
-              pool.setName("shortener-http");
-              c.jetty.threadPool = pool;
-              c.jetty.modifyServletContextHandler(
-                  h ->
-                      h.addFilter(
-                          new FilterHolder(new RedirectFilter(api)),
-                          "/*",
-                          EnumSet.of(DispatcherType.REQUEST)));
-            });
-    app.get("/health", probe);
-    app.get("/health/{probe}", probe);
-    app.get("/metrics", probe);
-    app.post("/api/v1/urls", tracked(inFlight, api::create));
-    app.get("/api/v1/urls/{code}", tracked(inFlight, api::stats));
-    app.get("/{code}", tracked(inFlight, api::redirect));
-    app.exception(ProblemException.class, (e, ctx) -> Problems.write(ctx, e));
-    app.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, Problems.of(e)));
-    app.exception(
+    return Javalin.create(
+        c -> {
+          c.startup.showJavalinBanner = false;
+          c.startup.startupWatcherEnabled = false;
+          c.http.maxRequestSize = LinkApi.MAX_BODY;
+          c.http.compressionStrategy = CompressionStrategy.NONE;
+          c.router.ignoreTrailingSlashes = true;
+          QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+          pool.setName("shortener-http");
+          c.jetty.threadPool = pool;
+          c.jetty.modifyServletContextHandler(
+              h ->
+                  h.addFilter(
+                      new FilterHolder(new RedirectFilter(api)),
+                      "/*",
+                      EnumSet.of(DispatcherType.REQUEST)));
+          routes(c.routes, api, probe, inFlight);
+        });
+  }
+
+  private static void routes(RoutesConfig r, LinkApi api, Handler probe, InFlightTracker inFlight) {
+    r.get("/health", probe);
+    r.get("/health/{probe}", probe);
+    r.get("/metrics", probe);
+    r.post("/api/v1/urls", tracked(inFlight, api::create));
+    r.get("/api/v1/urls/{code}", tracked(inFlight, api::stats));
+    r.get("/{code}", tracked(inFlight, api::redirect));
+    r.exception(ProblemException.class, (e, ctx) -> Problems.write(ctx, e));
+    r.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, Problems.of(e)));
+    r.exception(
         ShardUnavailableException.class, (e, ctx) -> Problems.write(ctx, Problems.shardDown()));
-    app.exception(IdGeneratorException.class, (e, ctx) -> Problems.write(ctx, Problems.noIds(e)));
-    app.exception(
+    r.exception(IdGeneratorException.class, (e, ctx) -> Problems.write(ctx, Problems.noIds(e)));
+    r.exception(
         Exception.class,
         (e, ctx) -> {
           log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
           Problems.write(ctx, Problems.internal());
         });
-    app.error(
+    r.error(
         404,
         ctx -> {
           if (!Problems.isProblem(ctx)) {
             Problems.write(ctx, ProblemException.notFound("no resource at " + ctx.path()));
           }
         });
-    app.error(
+    r.error(
         405,
         ctx -> {
           if (!Problems.isProblem(ctx)) {
@@ -93,7 +98,6 @@ final class Routes {
                     ctx.method() + " not allowed"));
           }
         });
-    return app;
   }
 
   /** Counts the request as in flight, so that draining waits for it. */
